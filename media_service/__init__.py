@@ -1,0 +1,1 @@
+"""Tolk's web service: FastAPI app, database, storage, jobs, pages and the `tolk` CLI."""

@@ -1,0 +1,61 @@
+"""``tolk doctor``: is each part Tolk needs present and working?"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+
+import av
+from sqlalchemy import text
+
+from media_service.config import Settings
+from media_service.db import make_engine
+from transcode.binary import ffmpeg_path, ffmpeg_version
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+
+
+def _check_ffmpeg(settings: Settings) -> Check:
+    try:
+        path = ffmpeg_path(settings.ffmpeg_path)
+        return Check("ffmpeg", True, f"{path} ({ffmpeg_version(path)})")
+    except Exception as error:  # a doctor reports every failure rather than stopping at one
+        return Check("ffmpeg", False, str(error))
+
+
+def _check_pyav() -> Check:
+    versions = ", ".join(f"{name} {'.'.join(map(str, v))}" for name, v in av.library_versions.items())
+    return Check("PyAV", True, f"av {av.__version__} ({versions})")
+
+
+def _check_database(settings: Settings) -> Check:
+    url = settings.resolved_database_url
+    shown = make_engine(url).url.render_as_string(hide_password=True)
+    try:
+        engine = make_engine(url)
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        engine.dispose()
+        return Check("database", True, shown)
+    except Exception as error:
+        return Check("database", False, f"{shown}: {error}")
+
+
+def _check_data_dir(settings: Settings) -> Check:
+    try:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=settings.data_dir):
+            pass
+        return Check("data directory", True, f"{settings.data_dir} (writable)")
+    except OSError as error:
+        return Check("data directory", False, f"{settings.data_dir}: {error}")
+
+
+def run_checks(settings: Settings) -> list[Check]:
+    """Every check, in the order an operator would fix them."""
+    return [_check_ffmpeg(settings), _check_pyav(), _check_database(settings), _check_data_dir(settings)]

@@ -1,0 +1,46 @@
+"""HTTP content types and file extensions for the containers Tolk stores."""
+
+from __future__ import annotations
+
+from transcode.facts import MediaFacts
+
+# The first demuxer name PyAV reports for a container -> (extension, video type, audio-only type).
+_CONTAINERS: dict[str, tuple[str, str, str]] = {
+    "mov": ("mp4", "video/mp4", "audio/mp4"),
+    "matroska": ("mkv", "video/x-matroska", "audio/x-matroska"),
+    "webm": ("webm", "video/webm", "audio/webm"),
+    "avi": ("avi", "video/x-msvideo", "video/x-msvideo"),
+    "flv": ("flv", "video/x-flv", "video/x-flv"),
+    "mpegts": ("ts", "video/mp2t", "video/mp2t"),
+    "mpeg": ("mpg", "video/mpeg", "audio/mpeg"),
+    "ogg": ("ogg", "video/ogg", "audio/ogg"),
+    "wav": ("wav", "audio/wav", "audio/wav"),
+    "mp3": ("mp3", "audio/mpeg", "audio/mpeg"),
+    "flac": ("flac", "audio/flac", "audio/flac"),
+    "aac": ("aac", "audio/aac", "audio/aac"),
+    "asf": ("wmv", "video/x-ms-asf", "audio/x-ms-wma"),
+    "w64": ("w64", "audio/x-w64", "audio/x-w64"),
+    "aiff": ("aiff", "audio/aiff", "audio/aiff"),
+    "caf": ("caf", "audio/x-caf", "audio/x-caf"),
+}
+
+
+def _container_entry(facts: MediaFacts) -> tuple[str, str, str]:
+    names = facts.container.split(",")
+    if "webm" in names and facts.container.startswith("matroska"):
+        # PyAV names both "matroska,webm"; the codecs tell which one the file is.
+        webm_codecs = {"vp8", "vp9", "av1", "opus", "vorbis"}
+        codecs = {s.codec for s in (facts.video, facts.audio) if s is not None}
+        return _CONTAINERS["webm" if codecs <= webm_codecs else "matroska"]
+    return _CONTAINERS.get(names[0], ("bin", "application/octet-stream", "application/octet-stream"))
+
+
+def extension_for(facts: MediaFacts) -> str:
+    """The file extension Tolk stores a probed file under."""
+    return _container_entry(facts)[0]
+
+
+def content_type_for(facts: MediaFacts) -> str:
+    """The Content-Type to serve a probed file with."""
+    _, video_type, audio_type = _container_entry(facts)
+    return video_type if facts.has_video else audio_type

@@ -1,0 +1,137 @@
+"""File storage under the data directory.
+
+Files are named by storage keys Tolk makes (``files/ab/<random hex>.<ext>``), never by an
+uploaded name. Every write goes to a temporary name in the scratch directory and is renamed
+into place only when complete, so a half-written file is never served and a crash leaves
+nothing that looks finished.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import BinaryIO
+
+KEY_ALPHABET = set("abcdefghijklmnopqrstuvwxyz0123456789._/-")
+
+
+def sha256_of(path: Path) -> str:
+    """The SHA-256 of a file, read in chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class StorageKeyError(ValueError):
+    """A storage key that is not one Tolk made (it could point outside the store)."""
+
+
+class PendingFile:
+    """A file being written: hashed and counted as it grows, published by ``Storage.commit``."""
+
+    def __init__(self, handle: BinaryIO, path: Path) -> None:
+        self.handle = handle
+        self.path = path
+        self.size = 0
+        self._hash = hashlib.sha256()
+
+    def write(self, chunk: bytes) -> None:
+        self.handle.write(chunk)
+        self._hash.update(chunk)
+        self.size += len(chunk)
+
+    @property
+    def sha256(self) -> str:
+        return self._hash.hexdigest()
+
+
+class Storage:
+    """Local-disk storage rooted at ``root``, with scratch space for partial files."""
+
+    def __init__(self, root: Path, scratch: Path) -> None:
+        self.root = root
+        self.scratch = scratch
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.scratch.mkdir(parents=True, exist_ok=True)
+
+    @staticmethod
+    def new_key(extension: str) -> str:
+        """A fresh, unguessable key such as ``files/3f/3f9c…e1.mp4``."""
+        token = secrets.token_hex(16)
+        extension = "".join(c for c in extension.lower() if c.isalnum())[:8]
+        return f"files/{token[:2]}/{token}.{extension or 'bin'}"
+
+    def path(self, key: str) -> Path:
+        """The absolute path of a key; refuses keys that could leave the store."""
+        if not key or not set(key) <= KEY_ALPHABET or ".." in key or key.startswith("/"):
+            raise StorageKeyError(f"invalid storage key {key!r}")
+        return self.root / key
+
+    def exists(self, key: str) -> bool:
+        return self.path(key).is_file()
+
+    @contextmanager
+    def pending(self, suffix: str = "") -> Iterator[PendingFile]:
+        """A temporary file to write to; removed on leaving unless ``commit`` moved it."""
+        fd, name = tempfile.mkstemp(prefix="partial-", suffix=suffix, dir=self.scratch)
+        path = Path(name)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                yield PendingFile(handle, path)
+        finally:
+            path.unlink(missing_ok=True)
+
+    @contextmanager
+    def scratch_path(self, suffix: str = "") -> Iterator[Path]:
+        """A temporary path for a tool such as ffmpeg to write; removed unless committed."""
+        fd, name = tempfile.mkstemp(prefix="partial-", suffix=suffix, dir=self.scratch)
+        os.close(fd)
+        path = Path(name)
+        try:
+            yield path
+        finally:
+            path.unlink(missing_ok=True)
+
+    def commit(self, source: Path, key: str) -> Path:
+        """Move a complete temporary file into place under ``key`` in one atomic rename."""
+        target = self.path(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(source, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(source, target)
+        return target
+
+    def write_bytes(self, key: str, data: bytes) -> Path:
+        """Store small content (a caption file) atomically."""
+        with self.pending() as pending:
+            pending.write(data)
+            pending.handle.flush()
+            return self.commit(pending.path, key)
+
+    def delete(self, key: str) -> None:
+        self.path(key).unlink(missing_ok=True)
+
+    def clear_stale_scratch(self, older_than_seconds: float = 3600) -> int:
+        """Remove partial files a crash left behind; returns how many.
+
+        A file still being written (an upload, an ffmpeg output) is touched continually, so
+        only files idle for ``older_than_seconds`` are taken; another process's live work is safe.
+        """
+        cutoff = time.time() - older_than_seconds
+        removed = 0
+        for path in self.scratch.glob("partial-*"):
+            try:
+                if path.stat().st_mtime < cutoff:
+                    path.unlink()
+                    removed += 1
+            except FileNotFoundError:
+                continue
+        return removed

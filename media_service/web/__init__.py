@@ -1,0 +1,1 @@
+"""What browsers load directly: HTML pages and stored files."""

@@ -1,0 +1,141 @@
+"""Shared fixtures: tiny media made at test time from ffmpeg's lavfi sources."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy
+from fastapi.testclient import TestClient
+from helpers import running_service
+
+from media_service.config import Settings
+from transcode import synthetic
+from transcode.binary import ffmpeg_path
+
+
+@pytest.fixture(scope="session")
+def ffmpeg() -> str:
+    return ffmpeg_path()
+
+
+@pytest.fixture(scope="session")
+def make_media(ffmpeg: str, tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
+    """Build (once per session and set of arguments) a synthetic file: ``make_media("film")``.
+
+    Kinds: ``film`` (synthetic.film_args), ``tone`` (synthetic.tone_args),
+    ``interpreter`` (synthetic.interpreter_args); keyword arguments go to the builder.
+    """
+    builders = {
+        "film": (synthetic.film_args, ".mp4"),
+        "tone": (synthetic.tone_args, ".m4a"),
+        "interpreter": (synthetic.interpreter_args, ".mp4"),
+    }
+    folder = tmp_path_factory.mktemp("media")
+    made: dict[tuple, Path] = {}
+
+    def build(kind: str, **options: object) -> Path:
+        key = (kind, tuple(sorted(options.items())))
+        if key not in made:
+            builder, suffix = builders[kind]
+            output = folder / f"{kind}-{len(made)}{suffix}"
+            subprocess.run([ffmpeg, *builder(output, **options)], check=True, capture_output=True)
+            made[key] = output
+        return made[key]
+
+    return build
+
+
+@pytest.fixture(scope="session")
+def film(make_media: Callable[..., Path]) -> Path:
+    """A 2 s 320x180 25 fps H.264/AAC MP4."""
+    return make_media("film")
+
+
+@pytest.fixture(scope="session")
+def song(make_media: Callable[..., Path]) -> Path:
+    """A 2 s AAC tone in M4A, audio only."""
+    return make_media("tone")
+
+
+@pytest.fixture(scope="session")
+def interpreter(make_media: Callable[..., Path]) -> Path:
+    """A 2 s 320x360 figure signing on green, no sound."""
+    return make_media("interpreter")
+
+
+POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def _reset_postgres(url: str) -> None:
+    engine = sqlalchemy.create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(sqlalchemy.text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(sqlalchemy.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def _postgres_available() -> bool:
+    try:
+        engine = sqlalchemy.create_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})
+        with engine.connect():
+            pass
+        engine.dispose()
+        return True
+    except sqlalchemy.exc.OperationalError:
+        return False
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Each test using this runs on SQLite and on the local PostgreSQL server (schema reset)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'tolk.db'}"
+    if not _postgres_available():
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL at 127.0.0.1:5432 is not reachable")
+        pytest.skip("PostgreSQL at 127.0.0.1:5432 is not reachable")
+    _reset_postgres(POSTGRES_URL)
+    return POSTGRES_URL
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings for a throwaway service: SQLite and files under the test's temporary folder."""
+    return Settings(data_dir=tmp_path / "data", workers=0)
+
+
+@pytest.fixture
+def service(settings: Settings) -> Iterator[tuple[TestClient, dict[str, str]]]:
+    with running_service(settings) as running:
+        yield running
+
+
+@pytest.fixture
+def client(service: tuple[TestClient, dict[str, str]]) -> TestClient:
+    return service[0]
+
+
+@pytest.fixture
+def auth(service: tuple[TestClient, dict[str, str]]) -> dict[str, str]:
+    """Authorization headers with a fresh API token."""
+    return service[1]
+
+
+@pytest.fixture
+def upload(client: TestClient, auth: dict[str, str]) -> Callable[..., dict]:
+    """Create an item and upload a file to it: ``upload(path, kind="film")`` -> item JSON."""
+
+    def create_and_upload(path: Path, kind: str = "film", title: str = "Test", **fields: object) -> dict:
+        created = client.post("/api/media", json={"kind": kind, "title": title, **fields}, headers=auth)
+        assert created.status_code == 201, created.text
+        response = client.put(
+            f"/api/media/{created.json()['id']}/file", content=path.read_bytes(), headers=auth
+        )
+        assert response.status_code == 201, response.text
+        return response.json()
+
+    return create_and_upload

@@ -1,0 +1,22 @@
+"""Helpers shared by test modules."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from fastapi.testclient import TestClient
+
+from media_service.app import create_app
+from media_service.auth import create_token
+from media_service.config import Settings
+from media_service.db import session_scope
+
+
+@contextmanager
+def running_service(settings: Settings) -> Iterator[tuple[TestClient, dict[str, str]]]:
+    """The app for ``settings`` in a test client, and Authorization headers with a fresh token."""
+    with TestClient(create_app(settings)) as client:
+        with session_scope(client.app.state.sessions) as session:
+            token = create_token(session, "tests")
+        yield client, {"Authorization": f"Bearer {token}"}
