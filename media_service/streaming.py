@@ -42,6 +42,7 @@ def serve_file(
     """
     response = FileResponse(
         path,
+        stat_result=path.stat(),
         media_type=content_type,
         filename=download_name,
         content_disposition_type="attachment" if download_name else "inline",

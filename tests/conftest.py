@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy
 from fastapi.testclient import TestClient
-from helpers import running_service
 
+from helpers import running_service
 from media_service.config import Settings
 from transcode import synthetic
 from transcode.binary import ffmpeg_path

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
+import httpx
 from fastapi.testclient import TestClient
 
 from media_service.app import create_app
@@ -20,3 +22,11 @@ def running_service(settings: Settings) -> Iterator[tuple[TestClient, dict[str, 
         with session_scope(client.app.state.sessions) as session:
             token = create_token(session, "tests")
         yield client, {"Authorization": f"Bearer {token}"}
+
+
+def publish(api: httpx.Client, path: Path, *, kind: str = "film", title: str = "Film") -> dict:
+    """Create a published item on a live service and upload ``path`` to it; returns its JSON."""
+    item = api.post("/api/media", json={"kind": kind, "title": title, "published": True}).json()
+    response = api.put(f"/api/media/{item['id']}/file", content=path.read_bytes())
+    response.raise_for_status()
+    return response.json()

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from helpers import running_service
 from sqlalchemy import func, select
 
+from helpers import running_service
 from media_service.config import Settings
 from media_service.db import session_scope
 from media_service.models import MediaFile

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Response, UploadFile, status
 
-from media_service.api.schemas import CaptionOut, caption_out
+from media_service.api.schemas import CaptionOut, CaptionUpdate, caption_out
 from media_service.deps import EditorDep, RequireEditor, SessionDep, StorageDep
 from media_service.errors import Invalid
 from media_service.models import CaptionKind
@@ -55,6 +55,18 @@ async def upload_track(
 def get_track(item_id: int, track_id: int, session: SessionDep, editor: EditorDep) -> CaptionOut:
     item = media.get_item(session, item_id, include_unpublished=editor)
     return caption_out(captions.get_track(item, track_id))
+
+
+@router.patch(
+    "/{track_id}", response_model=CaptionOut, dependencies=[RequireEditor], summary="Update a caption track"
+)
+def update_track(item_id: int, track_id: int, body: CaptionUpdate, session: SessionDep) -> CaptionOut:
+    """Change a track's label, language or kind (409 if another track has that language and kind)."""
+    item = media.get_item(session, item_id, include_unpublished=True)
+    track = captions.update_track(
+        session, captions.get_track(item, track_id), **body.model_dump(exclude_unset=True)
+    )
+    return caption_out(track)
 
 
 @router.delete(

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from media_service.errors import Invalid
-from media_service.models import CaptionTrack, FileRole, MediaFile, MediaItem, MediaKind
+from media_service.models import CaptionKind, CaptionTrack, FileRole, MediaFile, MediaItem, MediaKind
 from media_service.services.captions import normalise_language
 from media_service.services.media import has_sign_language
 from media_service.urls import caption_url, file_url, watch_url
@@ -50,6 +50,14 @@ class ItemUpdate(BaseModel):
     description: Description | None = None
     language: LanguageTag | None = None
     published: bool | None = None
+
+
+class CaptionUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    language: LanguageTag | None = None
+    kind: CaptionKind | None = None
+    label: Annotated[str, Field(max_length=100)] | None = None
 
 
 class FileOut(BaseModel):

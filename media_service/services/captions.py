@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 
 from sqlalchemy.orm import Session
-from transcode.captions import CaptionError, parse_captions, to_webvtt
 
-from media_service.errors import Invalid, NotFound
+from media_service.errors import Conflict, Invalid, NotFound
 from media_service.models import CaptionKind, CaptionTrack, MediaItem
 from media_service.services.cleanup import delete_after_commit, delete_after_rollback
 from media_service.storage import Storage
+from transcode.captions import CaptionError, parse_captions, to_webvtt
 
 MAX_CAPTION_BYTES = 5 * 1024 * 1024
 # BCP 47: a primary language subtag, then optional script, region and variant subtags.
@@ -86,6 +86,31 @@ def get_track(item: MediaItem, track_id: int) -> CaptionTrack:
     track = next((t for t in item.captions if t.id == track_id), None)
     if track is None:
         raise NotFound(f"item {item.id} has no caption track {track_id}")
+    return track
+
+
+def update_track(
+    session: Session,
+    track: CaptionTrack,
+    *,
+    language: str | None = None,
+    kind: CaptionKind | None = None,
+    label: str | None = None,
+) -> CaptionTrack:
+    """Relabel a track or change its language or kind; refuses a clash with another track."""
+    new_language = normalise_language(language) if language is not None else track.language
+    new_kind = kind or track.kind
+    clash = any(
+        t is not track and t.language == new_language and t.kind == new_kind for t in track.item.captions
+    )
+    if clash:
+        raise Conflict(f"the item already has a {new_kind.value} track in {new_language!r}")
+    if language is not None and label is None and track.label == default_label(track.language):
+        label = default_label(new_language)
+    track.language, track.kind = new_language, new_kind
+    if label is not None:
+        track.label = label.strip()[:100] or default_label(new_language)
+    session.flush()
     return track
 
 
