@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -157,3 +160,32 @@ def test_command_refuses_another_progress_target() -> None:
 def test_missing_binary(tmp_path: Path) -> None:
     with pytest.raises(FfmpegError, match="cannot start ffmpeg"):
         run_ffmpeg(["-version"], ffmpeg=str(tmp_path / "no-ffmpeg"))
+
+
+@pytest.mark.skipif(shutil.which("setpriv") is None, reason="needs util-linux setpriv (Linux)")
+def test_ffmpeg_dies_with_a_killed_caller(ffmpeg: str, tmp_path: Path) -> None:
+    pid_file = tmp_path / "ffmpeg.pid"
+    script = f"""
+import threading, psutil, os, time
+from transcode.runner import run_ffmpeg
+def report():
+    while True:
+        children = psutil.Process(os.getpid()).children(recursive=True)
+        if children:
+            open({str(pid_file)!r}, "w").write(str(children[-1].pid))
+            return
+        time.sleep(0.05)
+threading.Thread(target=report, daemon=True).start()
+run_ffmpeg(["-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25", "-t", "600", "-f", "null", "-"],
+           ffmpeg={ffmpeg!r})
+"""
+    caller = subprocess.Popen([sys.executable, "-c", script])
+    deadline = time.monotonic() + 20
+    while not pid_file.exists() or not pid_file.read_text():
+        assert time.monotonic() < deadline, "ffmpeg did not start"
+        time.sleep(0.05)
+    ffmpeg_process = psutil.Process(int(pid_file.read_text()))
+    caller.kill()
+    caller.wait()
+    ffmpeg_process.wait(timeout=5)
+    assert not ffmpeg_process.is_running()

@@ -4,7 +4,9 @@
 reads ffmpeg's ``-progress`` report from stdout and turns it into ``Progress`` for the
 caller. ffmpeg runs without a shell, in its own session, and is killed whenever the call
 ends early (cancel, timeout, an exception in a callback, ``KeyboardInterrupt``), so no ffmpeg
-outlives its caller. Calls share no state and may run from several threads at once.
+outlives its caller. Where util-linux's ``setpriv`` exists (Linux), ffmpeg is also started
+with a parent-death signal, so even a SIGKILLed caller leaves no orphan encoding behind.
+Calls share no state and may run from several threads at once.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import os
 import queue
+import shutil
 import signal
 import subprocess
 import threading
@@ -90,6 +93,18 @@ def ffmpeg_command(args: list[str], *, ffmpeg: str) -> list[str]:
     return [ffmpeg, *added, *args]
 
 
+# setpriv sets PR_SET_PDEATHSIG and then execs ffmpeg; unlike a preexec_fn it is safe to use
+# from the worker threads that call run_ffmpeg.
+_SETPRIV = shutil.which("setpriv")
+
+
+def _die_with_caller(command: list[str]) -> list[str]:
+    """``command`` prefixed so that ffmpeg gets SIGKILL when the thread that started it dies."""
+    if _SETPRIV is None:
+        return command
+    return [_SETPRIV, "--pdeathsig", "KILL", "--", *command]
+
+
 def run_ffmpeg(
     args: list[str],
     *,
@@ -108,11 +123,13 @@ def run_ffmpeg(
     Raises ``FfmpegFailed`` on a non-zero exit, ``FfmpegTimeout`` after ``timeout`` seconds,
     ``FfmpegCancelled`` soon after ``cancel`` is set; ffmpeg is killed in the last two cases.
     """
+    if shutil.which(ffmpeg) is None:  # checked here: behind setpriv it would only exit 127
+        raise FfmpegError(f"cannot start ffmpeg at {ffmpeg!r}: no such executable")
     command = ffmpeg_command(args, ffmpeg=ffmpeg)
     started = time.monotonic()
     try:
         process = subprocess.Popen(
-            command,
+            _die_with_caller(command),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
