@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 from fastapi import Request
 
+from media_service.editor_messages import EDITOR_MESSAGES
+
 LANGUAGES = ("sv", "en")
 DEFAULT_LANGUAGE = "sv"
 LANGUAGE_COOKIE = "tolk_lang"
@@ -47,7 +49,162 @@ MESSAGES: dict[str, dict[str, str]] = {
     "filter": {"sv": "Visa", "en": "Show"},
     "not_found": {"sv": "Sidan finns inte.", "en": "Page not found."},
     "back_to_catalogue": {"sv": "Till mediebiblioteket", "en": "Back to the media library"},
+    # The transcript page (WCAG 1.2.8).
+    "transcript": {"sv": "Utskrift", "en": "Transcript"},
+    "transcript_of": {"sv": "Utskrift: {title}", "en": "Transcript: {title}"},
+    "transcript_link": {"sv": "Läs utskriften som text", "en": "Read the transcript as text"},
+    "transcript_other_languages": {"sv": "Andra språk", "en": "Other languages"},
+    "transcript_none": {
+        "sv": "Det finns ingen textning att göra en utskrift av än.",
+        "en": "There are no captions to make a transcript from yet.",
+    },
+    "transcript_description": {"sv": "Bildbeskrivning", "en": "Description"},
+    "transcript_watch_from": {"sv": "Titta från {time}", "en": "Watch from {time}"},
+    "back_to_watch": {"sv": "Tillbaka till {title}", "en": "Back to {title}"},
+    # The player: the template writes these, and all of them go to its script as JSON.
+    "player": {"sv": "Mediespelare", "en": "Media player"},
+    "player_play": {"sv": "Spela upp", "en": "Play"},
+    "player_pause": {"sv": "Pausa", "en": "Pause"},
+    "player_seek": {"sv": "Uppspelningsposition", "en": "Playback position"},
+    "player_time_of": {"sv": "{current} av {total}", "en": "{current} of {total}"},
+    "player_mute": {"sv": "Stäng av ljudet", "en": "Mute"},
+    "player_unmute": {"sv": "Slå på ljudet", "en": "Unmute"},
+    "player_volume": {"sv": "Volym", "en": "Volume"},
+    "player_speed": {"sv": "Hastighet", "en": "Speed"},
+    "player_captions": {"sv": "Textning", "en": "Captions"},
+    "player_captions_off": {"sv": "Ingen textning", "en": "Captions off"},
+    "player_caption_style": {"sv": "Textningens utseende", "en": "Caption style"},
+    "player_transcript": {"sv": "Utskrift", "en": "Transcript"},
+    "player_sign": {"sv": "Teckenspråk", "en": "Sign language"},
+    "player_sign_layout": {"sv": "Tolkens placering", "en": "Interpreter layout"},
+    "player_sign_over": {"sv": "Tolken i bilden", "en": "Interpreter over the film"},
+    "player_sign_beside": {"sv": "Tolken bredvid bilden", "en": "Interpreter beside the film"},
+    "player_sign_large": {"sv": "Stor tolk, liten film", "en": "Large interpreter, small film"},
+    "player_sign_larger": {"sv": "Större", "en": "Larger"},
+    "player_sign_smaller": {"sv": "Mindre", "en": "Smaller"},
+    "player_sign_move_left": {"sv": "Flytta till vänster", "en": "Move left"},
+    "player_sign_move_right": {"sv": "Flytta till höger", "en": "Move right"},
+    "player_sign_move_up": {"sv": "Flytta uppåt", "en": "Move up"},
+    "player_sign_move_down": {"sv": "Flytta nedåt", "en": "Move down"},
+    "player_sign_window": {"sv": "Teckenspråkstolk", "en": "Sign language interpreter"},
+    "player_film_window": {"sv": "Filmen", "en": "The film"},
+    "player_window_help": {
+        "sv": "Piltangenterna flyttar fönstret, Skift och piltangenterna ändrar storleken.",
+        "en": "Arrow keys move the window; Shift and the arrow keys resize it.",
+    },
+    "player_window_kind": {"sv": "flyttbart fönster", "en": "movable window"},
+    "player_sign_waiting": {"sv": "Väntar på tolken …", "en": "Waiting for the interpreter …"},
+    "player_signed_version": {
+        "sv": "Versionen med inbränd tolk spelas.",
+        "en": "Playing the version with the interpreter in the picture.",
+    },
+    "player_fullscreen": {"sv": "Helskärm", "en": "Full screen"},
+    "player_exit_fullscreen": {"sv": "Avsluta helskärm", "en": "Exit full screen"},
+    "player_chapters": {"sv": "Kapitel", "en": "Chapters"},
+    "player_help": {"sv": "Kortkommandon", "en": "Keyboard shortcuts"},
+    "player_help_intro": {
+        "sv": "Kortkommandona fungerar när fokus är i spelaren. De stör inte skärmläsarens "
+        "läsläge: där går tangenterna till skärmläsaren.",
+        "en": "Shortcuts work while focus is in the player. They do not get in the way of a "
+        "screen reader's browse mode: there the keys go to the screen reader.",
+    },
+    "player_key": {"sv": "Tangent", "en": "Key"},
+    "player_action": {"sv": "Gör", "en": "Action"},
+    "player_key_play": {"sv": "Spela upp eller pausa", "en": "Play or pause"},
+    "player_key_back": {"sv": "Bakåt 5 sekunder", "en": "Back 5 seconds"},
+    "player_key_forward": {"sv": "Framåt 5 sekunder", "en": "Forward 5 seconds"},
+    "player_key_seek_bar": {
+        "sv": "På tidslinjen: piltangenter 5 sekunder, Page Up och Page Down 30 sekunder, "
+        "Home och End till början och slutet",
+        "en": "On the seek bar: arrow keys 5 seconds, Page Up and Page Down 30 seconds, "
+        "Home and End to the start and the end",
+    },
+    "player_key_slower": {"sv": "Långsammare", "en": "Slower"},
+    "player_key_faster": {"sv": "Snabbare", "en": "Faster"},
+    "player_key_mute": {"sv": "Ljud av eller på", "en": "Mute or unmute"},
+    "player_key_captions": {"sv": "Textning av eller på", "en": "Captions on or off"},
+    "player_key_transcript": {"sv": "Visa eller dölj utskriften", "en": "Show or hide the transcript"},
+    "player_key_sign": {"sv": "Teckenspråk av eller på", "en": "Sign language on or off"},
+    "player_key_fullscreen": {"sv": "Helskärm av eller på", "en": "Full screen on or off"},
+    "player_key_help": {"sv": "Visa kortkommandona", "en": "Show the keyboard shortcuts"},
+    "player_key_window": {
+        "sv": "I tolkfönstret: piltangenterna flyttar, Skift och piltangenterna ändrar storleken",
+        "en": "In the interpreter window: arrow keys move it, Shift and arrow keys resize it",
+    },
+    "player_close": {"sv": "Stäng", "en": "Close"},
+    "player_reset": {"sv": "Återställ", "en": "Reset"},
+    "player_style_size": {"sv": "Textstorlek", "en": "Text size"},
+    "player_style_colour": {"sv": "Textfärg", "en": "Text colour"},
+    "player_style_background": {"sv": "Bakgrundsfärg", "en": "Background colour"},
+    "player_style_opacity": {"sv": "Bakgrundens täckning", "en": "Background opacity"},
+    "player_style_font": {"sv": "Typsnitt", "en": "Font"},
+    "player_style_preview": {"sv": "Förhandsvisning", "en": "Preview"},
+    "player_style_sample": {
+        "sv": "Så här ser textningen ut.",
+        "en": "This is how the captions look.",
+    },
+    "player_size_small": {"sv": "Liten", "en": "Small"},
+    "player_size_normal": {"sv": "Normal", "en": "Normal"},
+    "player_size_large": {"sv": "Stor", "en": "Large"},
+    "player_size_huge": {"sv": "Mycket stor", "en": "Extra large"},
+    "player_colour_white": {"sv": "Vit", "en": "White"},
+    "player_colour_yellow": {"sv": "Gul", "en": "Yellow"},
+    "player_colour_cyan": {"sv": "Turkos", "en": "Cyan"},
+    "player_colour_green": {"sv": "Grön", "en": "Green"},
+    "player_colour_black": {"sv": "Svart", "en": "Black"},
+    "player_colour_blue": {"sv": "Mörkblå", "en": "Dark blue"},
+    "player_font_sans": {"sv": "Utan klackar (sans serif)", "en": "Sans serif"},
+    "player_font_serif": {"sv": "Med klackar (serif)", "en": "Serif"},
+    "player_font_mono": {"sv": "Fast bredd", "en": "Monospace"},
+    "player_font_readable": {"sv": "Lättläst", "en": "Easy to read"},
+    "player_transcript_search": {"sv": "Sök i utskriften", "en": "Search the transcript"},
+    "player_transcript_matches": {"sv": "{count} träffar", "en": "{count} matches"},
+    "player_transcript_match": {"sv": "1 träff", "en": "1 match"},
+    "player_transcript_no_match": {"sv": "Inga träffar", "en": "No matches"},
+    "player_transcript_empty": {
+        "sv": "Ingen textning att visa.",
+        "en": "No captions to show.",
+    },
+    "player_transcript_help": {
+        "sv": "Välj en replik för att spela därifrån. Upp- och nedpil flyttar mellan replikerna.",
+        "en": "Choose a line to play from there. The up and down arrow keys move between lines.",
+    },
+    "player_transcript_hide": {"sv": "Dölj utskriften", "en": "Hide the transcript"},
+    # Embedding: the embed code on the watch page, the iframe's title and the demo host page.
+    "embed": {"sv": "Bädda in", "en": "Embed"},
+    "embed_code_label": {
+        "sv": "Kod att klistra in på din webbplats",
+        "en": "Code to paste into your website",
+    },
+    "embed_copy": {"sv": "Kopiera koden", "en": "Copy the code"},
+    "embed_copied": {"sv": "Koden är kopierad.", "en": "The code is copied."},
+    "embed_copy_failed": {
+        "sv": "Det gick inte att kopiera. Koden är markerad: kopiera den med Ctrl+C.",
+        "en": "Copying did not work. The code is selected: copy it with Ctrl+C.",
+    },
+    "embed_oembed_hint": {
+        "sv": "Webbplatser som stöder oEmbed bäddar in spelaren om du klistrar in sidans adress.",
+        "en": "Sites that support oEmbed embed the player when you paste this page's address.",
+    },
+    "embed_frame_title": {"sv": "Mediespelare: {title}", "en": "Media player: {title}"},
+    "embed_demo_title": {
+        "sv": "Exempel: spelaren på en annan webbplats",
+        "en": "Example: the player on another site",
+    },
+    "embed_demo_intro": {
+        "sv": "Den här sidan visar hur en annan webbplats styr en inbäddad Tolk-spelare med "
+        "skriptet tolk-embed.js. Knapparna skickar kommandon till spelaren, och loggen visar "
+        "händelserna den skickar tillbaka.",
+        "en": "This page shows how another site controls an embedded Tolk player with the "
+        "script tolk-embed.js. The buttons send commands to the player, and the log shows the "
+        "events it sends back.",
+    },
+    "embed_demo_controls": {"sv": "Styr spelaren härifrån", "en": "Control the player from here"},
+    "embed_demo_seek": {"sv": "Hoppa till {seconds} s", "en": "Go to {seconds} s"},
+    "embed_demo_events": {"sv": "Händelser från spelaren", "en": "Events from the player"},
+    "embed_demo_code": {"sv": "Koden på sidan", "en": "The code on this page"},
 }
+MESSAGES.update(EDITOR_MESSAGES)
 
 
 def choose_language(request: Request) -> str:
@@ -69,6 +226,11 @@ def choose_language(request: Request) -> str:
         if language in LANGUAGES:
             return language
     return DEFAULT_LANGUAGE
+
+
+def messages_with_prefix(language: str, prefix: str) -> dict[str, str]:
+    """Every message whose key starts with ``prefix``, in ``language`` (for a page's script)."""
+    return {key: text[language] for key, text in MESSAGES.items() if key.startswith(prefix)}
 
 
 def translator(language: str) -> Callable[..., str]:
