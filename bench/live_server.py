@@ -41,7 +41,9 @@ def free_port() -> int:
 def live_server(data_dir: Path, **settings: str) -> Iterator[LiveServer]:
     """Start the service on a free port and stop it afterwards; ``settings`` become TOLK_* variables."""
     port = free_port()
-    env = {**os.environ, "TOLK_DATA_DIR": str(data_dir)}
+    url = f"http://127.0.0.1:{port}"
+    # The server's own address is its public URL, so the links it makes (embed codes) work.
+    env = {**os.environ, "TOLK_DATA_DIR": str(data_dir), "TOLK_PUBLIC_URL": url}
     env.update({f"TOLK_{name.upper()}": value for name, value in settings.items()})
     process = subprocess.Popen(
         [*TOLK, "serve", "--port", str(port)],
@@ -49,7 +51,6 @@ def live_server(data_dir: Path, **settings: str) -> Iterator[LiveServer]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
         while True:
