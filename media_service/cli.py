@@ -1,22 +1,34 @@
-"""The ``tolk`` command: serve, demo, token create, doctor."""
+"""The ``tolk`` command: serve, demo, worker, user add, token create, doctor."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import getpass
+import logging
+import signal
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import uvicorn
 from sqlalchemy.orm import Session, sessionmaker
 
 from media_service.app import create_app
-from media_service.auth import create_token
+from media_service.auth import Actor, create_token
 from media_service.config import Settings, get_settings
 from media_service.db import make_engine, make_session_factory, migrate, session_scope
 from media_service.demo import fill_demo_library
 from media_service.doctor import run_checks
+from media_service.errors import ServiceError
+from media_service.jobs.queue import JobQueue
+from media_service.jobs.worker import JobRunner, WorkerPool, wait_for_jobs
+from media_service.models import JobState, UserRole
+from media_service.services import accounts, audit
 from media_service.storage import Storage
+
+SHUTDOWN_GRACE_SECONDS = 5
 
 
 def _open(settings: Settings) -> tuple[sessionmaker[Session], Storage]:
@@ -28,26 +40,116 @@ def _open(settings: Settings) -> tuple[sessionmaker[Session], Storage]:
 
 
 def serve(args: argparse.Namespace) -> int:
-    uvicorn.run(create_app(get_settings()), host=args.host, port=args.port, log_level="info")
+    uvicorn.run(
+        create_app(get_settings()),
+        host=args.host,
+        port=args.port,
+        log_level="info",
+        # Open progress streams (Server-Sent Events) would hold a shutdown until their jobs end.
+        timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
+    )
     return 0
 
 
-def demo(_args: argparse.Namespace) -> int:
+@contextmanager
+def _workers(
+    settings: Settings, sessions: sessionmaker[Session], storage: Storage, queue: JobQueue, count: int
+) -> Iterator[WorkerPool]:
+    """Job workers in this process while the block runs; running jobs are given back after."""
+    pool = WorkerPool(JobRunner(settings, sessions, storage, queue), count)
+    pool.start()
+    try:
+        yield pool
+    finally:
+        pool.stop()
+
+
+def demo(args: argparse.Namespace) -> int:
     settings = get_settings()
     sessions, storage = _open(settings)
-    created = asyncio.run(fill_demo_library(settings, sessions, storage))
-    if created:
+    queue = JobQueue(settings)
+    try:
+        created, jobs = asyncio.run(fill_demo_library(settings, sessions, storage, queue))
+        if not created:
+            print("the library already has content; no demo content added")
+            return 0
         print(f"demo content added: items {', '.join(map(str, created))}")
-    else:
-        print("the library already has content; no demo content added")
+        if not args.wait:
+            print(f"variants ordered (jobs {', '.join(map(str, jobs))}); `tolk serve` makes them")
+            return 0
+        with _workers(settings, sessions, storage, queue, max(1, settings.workers)):
+            states = wait_for_jobs(sessions, jobs, report=print)
+        return 0 if all(state is JobState.DONE for state in states.values()) else 1
+    finally:
+        queue.close()
+
+
+def worker(args: argparse.Namespace) -> int:
+    """Run job workers alone, e.g. on another machine sharing the database, files and Redis."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = get_settings()
+    sessions, storage = _open(settings)
+    queue = JobQueue(settings)
+    count = args.workers or max(1, settings.workers)
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda _signum, _frame: stop.set())
+    where = settings.queue_url if queue.uses_redis else settings.data_dir / "queue.db"
+    with _workers(settings, sessions, storage, queue, count):
+        print(f"tolk worker: {count} worker(s) taking jobs from {where}; stop with Ctrl+C", flush=True)
+        while not stop.wait(1):
+            pass
+        print("stopping: running jobs are given back to the queue", flush=True)
+    queue.close()
     return 0
 
 
 def token_create(args: argparse.Namespace) -> int:
     sessions, _storage = _open(get_settings())
     with session_scope(sessions) as session:
-        token = create_token(session, args.name)
+        owner = None
+        if args.user:
+            owner = accounts.find_user(session, args.user)
+            if owner is None:
+                print(f"tolk: there is no account named {args.user!r}", file=sys.stderr)
+                return 1
+        token = create_token(session, args.name, user=owner)
     print(token)
+    return 0
+
+
+def _read_password(from_stdin: bool) -> str | None:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    password = getpass.getpass("Password: ")
+    if getpass.getpass("Password again: ") != password:
+        print("tolk: the passwords differ", file=sys.stderr)
+        return None
+    return password
+
+
+def user_add(args: argparse.Namespace) -> int:
+    """Add an editor or admin account; the password is asked for (or read from stdin)."""
+    password = _read_password(args.password_stdin)
+    if password is None:
+        return 1
+    sessions, _storage = _open(get_settings())
+    try:
+        with session_scope(sessions) as session:
+            user = accounts.add_user(
+                session, args.username, password, role=UserRole(args.role), display_name=args.name
+            )
+            audit.record(
+                session,
+                Actor.operator(),
+                "add_user",
+                summary="Add an account",
+                details={"username": user.username, "role": user.role.value},
+            )
+    except ServiceError as error:
+        print(f"tolk: {error.message}", file=sys.stderr)
+        return 1
+    print(f"added {user.role.value} {user.username!r}: log in at /editor/login")
     return 0
 
 
@@ -66,10 +168,29 @@ def build_parser() -> argparse.ArgumentParser:
     serve_parser.add_argument("--host", default="127.0.0.1")
     serve_parser.add_argument("--port", type=int, default=8000)
     serve_parser.set_defaults(handler=serve)
-    commands.add_parser("demo", help="fill an empty library with demo content").set_defaults(handler=demo)
+    demo_parser = commands.add_parser("demo", help="fill an empty library with demo content")
+    demo_parser.add_argument(
+        "--wait", action="store_true", help="make the ordered variants now and wait for them"
+    )
+    demo_parser.set_defaults(handler=demo)
+    worker_parser = commands.add_parser("worker", help="run job workers without the web service")
+    worker_parser.add_argument(
+        "--workers", type=int, default=0, help="how many jobs at once (default: TOLK_WORKERS or 1)"
+    )
+    worker_parser.set_defaults(handler=worker)
+    user = commands.add_parser("user", help="editor and admin accounts").add_subparsers(
+        dest="action", required=True
+    )
+    add = user.add_parser("add", help="add an account (asks for its password)")
+    add.add_argument("username", help="the name to log in with, e.g. anna")
+    add.add_argument("--role", choices=[r.value for r in UserRole], default=UserRole.EDITOR.value)
+    add.add_argument("--name", default="", help="the name shown, e.g. 'Anna Berg'")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    add.set_defaults(handler=user_add)
     token = commands.add_parser("token", help="API tokens").add_subparsers(dest="action", required=True)
     create = token.add_parser("create", help="make a token and print it (shown once)")
     create.add_argument("name", help="who or what the token is for")
+    create.add_argument("--user", help="the account it acts as (default: an operator's token, as an editor)")
     create.set_defaults(handler=token_create)
     commands.add_parser("doctor", help="check ffmpeg, PyAV, database and storage").set_defaults(
         handler=doctor

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+X264Preset = Literal[
+    "ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow"
+]
 
 
 class Settings(BaseSettings):
@@ -30,6 +34,17 @@ class Settings(BaseSettings):
     )
     job_timeout_seconds: float = Field(default=6 * 3600, description="Longest one ffmpeg job may run")
     job_max_attempts: int = Field(default=3, ge=1, description="Tries before a job is failed")
+    job_retry_delay_seconds: float = Field(default=10, ge=0, description="Wait before a job is retried")
+    job_heartbeat_timeout_seconds: float = Field(
+        default=60, gt=0, description="A running job whose worker is silent this long runs again"
+    )
+    variant_preset: X264Preset = Field(
+        default="veryfast", description="libx264 preset of made variants: slower is smaller"
+    )
+    variant_crf: int = Field(default=23, ge=0, le=51, description="libx264 quality of made variants")
+    queue_name: str = Field(
+        default="tolk", description="Name of the queue, to keep installations sharing a Redis apart"
+    )
     public_url: str = Field(default="http://127.0.0.1:8000", description="Base URL used in links")
     frame_ancestors: str = Field(default="*", description="Who may frame the embed player (CSP)")
 

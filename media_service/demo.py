@@ -15,16 +15,17 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
-from transcode.captions import Cue, to_webvtt
-from transcode.runner import run_ffmpeg
 
 from media_service.config import Settings
 from media_service.db import session_scope
-from media_service.models import CaptionKind, MediaItem, MediaKind
-from media_service.services import captions, interpreters, media
+from media_service.jobs.queue import JobQueue
+from media_service.models import CaptionKind, MediaItem, MediaKind, VariantKind
+from media_service.services import captions, interpreters, media, variants
 from media_service.storage import Storage
 from transcode import synthetic
 from transcode.binary import ffmpeg_path
+from transcode.captions import Cue, to_webvtt
+from transcode.runner import run_ffmpeg
 
 DemoCue = tuple[float, float, str]
 
@@ -77,6 +78,7 @@ DEMO_ITEMS = (
     ),
 )
 DEMO_SIZE = (640, 360)
+DEMO_VARIANTS = (VariantKind.SIGNED, VariantKind.CAPTIONED, VariantKind.SIGNED_CAPTIONED)
 
 
 def _webvtt(cues: tuple[DemoCue, ...]) -> bytes:
@@ -130,14 +132,19 @@ def library_is_empty(session: Session) -> bool:
 
 
 async def fill_demo_library(
-    settings: Settings, sessions: sessionmaker[Session], storage: Storage
-) -> list[int]:
-    """Add the demo items to an empty library; returns their ids (none if it was not empty)."""
+    settings: Settings, sessions: sessionmaker[Session], storage: Storage, queue: JobQueue
+) -> tuple[list[int], list[int]]:
+    """Add the demo items to an empty library and order their variants.
+
+    Returns the new items' ids and the ids of the jobs ordered (none if it was not empty):
+    the web variant of each, then its signed, captioned and signed+captioned variants.
+    """
     with session_scope(sessions) as session:
         if not library_is_empty(session):
-            return []
+            return [], []
     ffmpeg = ffmpeg_path(settings.ffmpeg_path)
     created: list[int] = []
+    jobs: list[int] = []
     for demo in DEMO_ITEMS:
         with tempfile.TemporaryDirectory(dir=settings.scratch_dir) as folder:
             media_path, interpreter_path = make_demo_files(demo, Path(folder), ffmpeg)
@@ -155,11 +162,20 @@ async def fill_demo_library(
                 await media.store_source(
                     session, storage, settings, item, _read_file(media_path), original_name="demo.mp4"
                 )
+                ordered = variants.after_source_upload(session, storage, queue, item)
                 captions.store_caption_track(
                     session, storage, item, _webvtt(demo.cues), language="sv", kind=CaptionKind.CAPTIONS
                 )
+                # The demo signer stands in front of a green screen: key it out.
                 await interpreters.store_interpreter(
-                    session, storage, settings, item, _read_file(interpreter_path)
+                    session,
+                    storage,
+                    settings,
+                    item,
+                    _read_file(interpreter_path),
+                    layout={"key": {"colour": "green"}},
                 )
+                ordered.append(variants.order_variants(session, queue, item, DEMO_VARIANTS))
                 created.append(item.id)
-    return created
+                jobs += [job.id for job in ordered]
+    return created, jobs

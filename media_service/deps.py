@@ -1,20 +1,42 @@
-"""FastAPI dependencies: settings, database session, storage and who is asking."""
+"""FastAPI dependencies: settings, database session, storage and who is asking.
+
+Who is asking: a request with ``Authorization: Bearer <token>`` is a script acting as the
+token's owner; otherwise the session cookie names a signed-in editor or admin; otherwise it is
+a viewer, who needs no account. Writes need an editor (401 without one). A write from a
+browser session must also carry the session's CSRF token (403 without it), in the
+``X-CSRF-Token`` header or, from a form, in the ``csrf_token`` field; a bearer token needs
+none, since browsers never send one by themselves. Every write is recorded in the audit log,
+in the same transaction as the change.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Annotated
+import json
+from collections.abc import AsyncIterator, Iterator
+from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, Form, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
-from media_service.auth import verify_token
+from media_service.auth import Actor, find_session, tokens_match, verify_token
 from media_service.config import Settings
 from media_service.db import session_scope
+from media_service.models import User
+from media_service.services import audit
 from media_service.storage import Storage
 
-bearer = HTTPBearer(auto_error=False, description="An API token made with `tolk token create`")
+SESSION_COOKIE = "tolk_session"
+CSRF_HEADER = "X-CSRF-Token"
+CSRF_FIELD = "csrf_token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+_NOBODY = object()
+
+bearer = HTTPBearer(
+    auto_error=False,
+    description="An API token: `tolk token create`, or made by an editor under /editor/tokens",
+)
 
 
 def get_settings_dep(request: Request) -> Settings:
@@ -30,28 +52,160 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# "function" scope: the transaction commits before the response is sent, so a client that
+# was told "done" (or a browser following a redirect) never reads the state from before.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 StorageDep = Annotated[Storage, Depends(get_storage)]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 
 
-def is_editor(
+def identify(
+    request: Request, session: Session, credentials: HTTPAuthorizationCredentials | None
+) -> Actor | None:
+    """Who sent ``request``: the bearer token's owner, else the session cookie's account, else
+    None (a viewer). Worked out once per request."""
+    if (known := getattr(request.state, "tolk_actor", _NOBODY)) is not _NOBODY:
+        return known  # type: ignore[return-value]
+    actor = None
+    if credentials is not None:
+        token = verify_token(session, credentials.credentials)
+        if token is not None:
+            owner = session.get(User, token.user_id) if token.user_id is not None else None
+            actor = Actor.script(token, owner)
+    elif cookie := request.cookies.get(SESSION_COOKIE):
+        login = find_session(session, cookie)
+        if login is not None:
+            actor = Actor.signed_in(login)
+    request.state.tolk_actor = actor
+    return actor
+
+
+def current_actor(
+    request: Request,
     session: SessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-) -> bool:
-    """True when the request carries a valid API token (editors see unpublished items)."""
-    return credentials is not None and verify_token(session, credentials.credentials) is not None
+) -> Actor | None:
+    return identify(request, session, credentials)
 
 
-def require_editor(editor: Annotated[bool, Depends(is_editor)]) -> None:
-    """Refuse anonymous writes with 401."""
-    if not editor:
+ActorDep = Annotated[Actor | None, Depends(current_actor)]
+
+
+def request_actor(request: Request) -> Actor | None:
+    """Who is asking, for code outside a route's dependencies (a template, an event stream that
+    must not hold a database session open): looks it up in a short session of its own."""
+    if (known := getattr(request.state, "tolk_actor", _NOBODY)) is not _NOBODY:
+        return known  # type: ignore[return-value]
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    credentials = (
+        HTTPAuthorizationCredentials(scheme=scheme, credentials=value.strip())
+        if scheme.lower() == "bearer" and value.strip()
+        else None
+    )
+    with session_scope(request.app.state.sessions) as session:
+        return identify(request, session, credentials)
+
+
+def request_is_editor(request: Request) -> bool:
+    """Whether an editor is asking (see ``request_actor``)."""
+    return request_actor(request) is not None
+
+
+def is_editor(actor: ActorDep) -> bool:
+    """True for a signed-in editor or admin or a valid API token: they see unpublished items."""
+    return actor is not None
+
+
+async def _sent_csrf_token(request: Request) -> str | None:
+    if header := request.headers.get(CSRF_HEADER):
+        return header
+    route = request.scope.get("route")
+    content_type = request.headers.get("content-type", "")
+    # Only a route that takes a form has had its body read; another's body is never touched.
+    if getattr(route, "body_field", None) is not None and content_type.startswith(_FORM_TYPES):
+        value = (await request.form()).get(CSRF_FIELD)
+        return value if isinstance(value, str) else None
+    return None
+
+
+def form_csrf_field(csrf_token: Annotated[str, Form(description="The session's CSRF token")] = "") -> None:
+    """Declares an HTML form's ``csrf_token`` field on a route that has no other, so that the
+    form is read before the CSRF check (the check itself is in ``authenticated_editor``)."""
+
+
+async def authenticated_editor(request: Request, actor: ActorDep) -> Actor:
+    """The editor asking (401 for a viewer); for a write from a browser session, with the
+    session's CSRF token checked (403 without it)."""
+    if actor is None:
         raise HTTPException(
             status_code=401,
-            detail="authentication required: send 'Authorization: Bearer <token>'",
+            detail="authentication required: log in at /editor/login, "
+            "or send 'Authorization: Bearer <token>'",
             headers={"WWW-Authenticate": "Bearer"},
         )
+    from_browser = actor.login is not None and request.method not in SAFE_METHODS
+    if from_browser and not tokens_match(actor.login.csrf_token, await _sent_csrf_token(request)):
+        raise HTTPException(
+            status_code=403,
+            detail=f"the form or request is missing its CSRF token ({CSRF_FIELD} or {CSRF_HEADER}); "
+            "reload the page and try again",
+        )
+    return actor
 
 
+AuthenticatedEditor = Annotated[Actor, Depends(authenticated_editor)]
+
+
+async def _write_details(request: Request) -> dict[str, Any]:
+    """What a write sent, for the audit log: its JSON or form fields, else its query."""
+    route = request.scope.get("route")
+    fields: dict[str, Any] = dict(request.query_params)
+    if getattr(route, "body_field", None) is not None:
+        content_type = request.headers.get("content-type", "")
+        if content_type.startswith(_FORM_TYPES):
+            fields.update((await request.form()).items())
+        elif content_type.startswith("application/json"):
+            body = json.loads(await request.body() or b"{}")
+            if isinstance(body, dict):
+                fields.update(body)
+    return audit.safe_details(fields)
+
+
+async def require_editor(
+    request: Request, session: SessionDep, actor: AuthenticatedEditor
+) -> AsyncIterator[Actor]:
+    """An editor (see ``authenticated_editor``); a write is recorded in the audit log, which
+    commits or rolls back with the change."""
+    if request.method in SAFE_METHODS:
+        yield actor
+        return
+    route = request.scope.get("route")
+    item_id = request.path_params.get("item_id")
+    entry = audit.record(
+        session,
+        actor,
+        getattr(route, "name", request.url.path),
+        summary=getattr(route, "summary", None) or getattr(route, "name", ""),
+        method=request.method,
+        path=request.url.path,
+        item_id=int(item_id) if item_id is not None and str(item_id).isdigit() else None,
+        details=await _write_details(request),
+    )
+    yield actor
+    audit.settle(session, entry)
+
+
+EditorActor = Annotated[Actor, Depends(require_editor, scope="function")]
+
+
+def require_admin(actor: EditorActor) -> Actor:
+    """An admin (403 for an editor)."""
+    if not actor.is_admin:
+        raise HTTPException(status_code=403, detail="only an admin may do this")
+    return actor
+
+
+AdminActor = Annotated[Actor, Depends(require_admin)]
 EditorDep = Annotated[bool, Depends(is_editor)]
-RequireEditor = Depends(require_editor)
+RequireEditor = Depends(require_editor, scope="function")
+RequireAdmin = Depends(require_admin)

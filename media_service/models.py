@@ -180,10 +180,21 @@ class Job(Timestamped, Base):
     eta_seconds: Mapped[float | None] = mapped_column(default=None)
     error: Mapped[str | None] = mapped_column(Text, default=None)
     attempts: Mapped[int] = mapped_column(default=0)
+    cancel_requested: Mapped[bool] = mapped_column(default=False)
+    # Who runs it: host, process id and a random id per process (a pid alone is reused, and
+    # is 1 in every container); the heartbeat tells a live worker from one that died.
+    worker_host: Mapped[str | None] = mapped_column(String(255), default=None)
+    worker_pid: Mapped[int | None] = mapped_column(default=None)
+    worker_token: Mapped[str | None] = mapped_column(String(32), default=None)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(default=None)
     started_at: Mapped[datetime | None] = mapped_column(default=None)
     finished_at: Mapped[datetime | None] = mapped_column(default=None)
 
     item: Mapped[MediaItem] = relationship(back_populates="jobs")
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (JobState.DONE, JobState.FAILED, JobState.CANCELLED)
 
 
 class ApiToken(Base):
@@ -194,6 +205,73 @@ class ApiToken(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # Whose script it is: the token acts with its user's role. None: made by the operator with
+    # `tolk token create`, acting as an editor.
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), default=None, index=True
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(default=None)
     revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class UserRole(enum.StrEnum):
+    """What an account may do: editors change the library, admins also see the audit log."""
+
+    EDITOR = "editor"
+    ADMIN = "admin"
+
+
+class User(Timestamped, Base):
+    """An editor's or admin's account; viewers need none. Only an Argon2 hash of the password is kept."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[UserRole] = mapped_column(_enum_column(UserRole), default=UserRole.EDITOR)
+    disabled: Mapped[bool] = mapped_column(default=False)
+    last_login_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    @property
+    def label(self) -> str:
+        return self.display_name or self.username
+
+
+class LoginSession(Base):
+    """A signed-in browser: the cookie holds a random token, the database its SHA-256."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # The synchronizer token every form and script of this session sends back.
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+    user: Mapped[User] = relationship()
+
+
+class AuditEntry(Base):
+    """Who changed what and when. Names are copied in, so an entry outlives its user and item."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None, index=True
+    )
+    actor: Mapped[str] = mapped_column(String(300))
+    action: Mapped[str] = mapped_column(String(100))
+    summary: Mapped[str] = mapped_column(String(300), default="")
+    method: Mapped[str] = mapped_column(String(10), default="")
+    path: Mapped[str] = mapped_column(String(500), default="")
+    item_id: Mapped[int | None] = mapped_column(default=None, index=True)
+    item_title: Mapped[str] = mapped_column(String(300), default="")
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

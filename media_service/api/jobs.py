@@ -9,13 +9,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
-from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
-from media_service.auth import verify_token
 from media_service.db import session_scope
-from media_service.deps import EditorDep, RequireEditor, SessionDep, bearer
+from media_service.deps import EditorDep, RequireEditor, SessionDep, request_is_editor
 from media_service.errors import NotFound
 from media_service.jobs import records
 from media_service.jobs.queue import JobQueue
@@ -26,6 +24,7 @@ router = APIRouter(tags=["jobs"])
 
 EVENT_POLL_SECONDS = 0.5
 EVENT_RETRY_MILLISECONDS = 2000
+KEEPALIVE_POLLS = 30  # a comment line after this many polls without news (15 s)
 
 
 def get_queue(request: Request) -> JobQueue:
@@ -80,9 +79,7 @@ def get_job(job_id: int, session: SessionDep, editor: EditorDep) -> JobOut:
     return job_out(records.get_job(session, job_id, include_unpublished=editor), editor=editor)
 
 
-@router.get(
-    "/api/media/{item_id}/jobs", response_model=list[JobOut], summary="An item's jobs, newest first"
-)
+@router.get("/api/media/{item_id}/jobs", response_model=list[JobOut], summary="An item's jobs, newest first")
 def list_item_jobs(item_id: int, session: SessionDep, editor: EditorDep) -> list[JobOut]:
     item = media.get_item(session, item_id, include_unpublished=editor)
     return [job_out(j, editor=editor) for j in sorted(item.jobs, key=lambda j: j.id, reverse=True)]
@@ -110,20 +107,14 @@ def cancel_job(job_id: int, session: SessionDep) -> JobOut:
 async def job_events(
     job_id: int,
     request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> StreamingResponse:
     """A ``progress`` event whenever progress, ETA or state changes, then one event named
     after the final state (``done``, ``failed`` or ``cancelled``), and the stream ends.
     Each event's data is the job as JSON, as ``GET /api/jobs/{id}`` returns it."""
     sessions = request.app.state.sessions
 
-    def is_editor() -> bool:
-        if credentials is None:
-            return False
-        with session_scope(sessions) as session:
-            return verify_token(session, credentials.credentials) is not None
-
-    editor = await run_in_threadpool(is_editor)
+    # A signed-in editor's browser (its cookie) or a script's token; no session is held open.
+    editor = await run_in_threadpool(request_is_editor, request)
 
     def snapshot() -> tuple[JobOut, bool]:
         # A short session per look: nothing is held open while the stream waits.
@@ -135,15 +126,16 @@ async def job_events(
 
     async def events() -> AsyncIterator[str]:
         yield f"retry: {EVENT_RETRY_MILLISECONDS}\n\n"
-        current, sent, count = first, "", 0
+        current, sent, number, quiet_polls = first, "", 0, 0
         while True:
             job, finished = current
             data = job.model_dump_json()
             if data != sent:
-                count += 1
+                number, quiet_polls, sent = number + 1, 0, data
                 name = job.state if finished else "progress"
-                yield f"id: {count}\nevent: {name}\ndata: {data}\n\n"
-                sent = data
+                yield f"id: {number}\nevent: {name}\ndata: {data}\n\n"
+            elif (quiet_polls := quiet_polls + 1) % KEEPALIVE_POLLS == 0:
+                yield ": still working\n\n"  # a comment keeps proxies from closing a quiet stream
             if finished or await request.is_disconnected():
                 return
             await asyncio.sleep(EVENT_POLL_SECONDS)

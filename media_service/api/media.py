@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request, Response, status
 from media_service.api.schemas import ItemCreate, ItemOut, ItemPage, ItemUpdate, item_out
 from media_service.deps import EditorDep, RequireEditor, SessionDep, SettingsDep, StorageDep
 from media_service.models import MediaKind
-from media_service.services import media
+from media_service.services import media, variants
 
 router = APIRouter(prefix="/api/media", tags=["media"])
 
@@ -109,4 +109,5 @@ async def upload_media_file(
         original_name=filename,
         declared_length=int(length) if length and length.isdigit() else None,
     )
+    variants.after_source_upload(session, storage, request.app.state.job_queue, item)
     return item_out(item)

@@ -11,8 +11,6 @@ from typing import Any
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 from starlette.concurrency import run_in_threadpool
-from transcode.poster import poster_args
-from transcode.runner import FfmpegError, run_ffmpeg
 
 from media_service.config import Settings
 from media_service.errors import Invalid, NotFound, TooLarge, UnsupportedMedia
@@ -31,7 +29,9 @@ from media_service.services.cleanup import delete_after_commit, delete_after_rol
 from media_service.storage import PendingFile, Storage, sha256_of
 from transcode.binary import ffmpeg_path
 from transcode.facts import MediaFacts
+from transcode.poster import poster_args
 from transcode.probe import NotMedia, ProbeError, probe
+from transcode.runner import FfmpegError, run_ffmpeg
 
 POSTER_TIMEOUT_SECONDS = 120
 
@@ -146,18 +146,50 @@ def probe_upload(path: Path) -> MediaFacts:
         raise Invalid(str(error)) from error
 
 
+@dataclass(frozen=True)
+class ReceivedFile:
+    """An upload already complete in the scratch directory (a finished resumable upload).
+
+    Passed where a store function takes ``chunks``, it is taken as it is, moved into storage
+    without a copy, and removed if it is refused.
+    """
+
+    path: Path
+    size: int
+    sha256: str
+
+    @classmethod
+    def at(cls, path: Path) -> ReceivedFile:
+        """The file at ``path`` with its size and SHA-256 (reads it once: call off the event loop)."""
+        return cls(path, path.stat().st_size, sha256_of(path))
+
+
+UploadBody = AsyncIterator[bytes] | ReceivedFile
+
+
 @asynccontextmanager
 async def receive_upload(
     storage: Storage,
-    chunks: AsyncIterator[bytes],
+    chunks: UploadBody,
     *,
     limit: int,
     declared_length: int | None,
-) -> AsyncIterator[PendingFile]:
-    """Stream an upload into a pending file, enforcing ``limit`` while it arrives.
+) -> AsyncIterator[PendingFile | ReceivedFile]:
+    """Stream an upload into a pending file, enforcing ``limit`` while it arrives (a
+    ``ReceivedFile`` is checked and used where it lies).
 
-    The pending file is removed on leaving unless the caller committed it into storage.
+    The file is removed on leaving unless the caller committed it into storage.
     """
+    if isinstance(chunks, ReceivedFile):
+        try:
+            if chunks.size > limit:
+                raise TooLarge(f"the upload is {chunks.size} bytes; the limit is {limit} bytes")
+            if chunks.size == 0:
+                raise Invalid("the upload is empty")
+            yield chunks
+        finally:
+            chunks.path.unlink(missing_ok=True)
+        return
     if declared_length is not None and declared_length > limit:
         raise TooLarge(f"the upload is {declared_length} bytes; the limit is {limit} bytes")
     with storage.pending() as pending:
@@ -199,7 +231,7 @@ async def store_source(
     storage: Storage,
     settings: Settings,
     item: MediaItem,
-    chunks: AsyncIterator[bytes],
+    chunks: UploadBody,
     *,
     original_name: str = "",
     declared_length: int | None = None,

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 13:40:28.760267
+Create Date: 2026-11-22 13:52:10.903064
 """
 
 from collections.abc import Sequence
@@ -101,6 +101,11 @@ def upgrade() -> None:
         sa.Column("eta_seconds", sa.Double(), nullable=True),
         sa.Column("error", sa.Text(), nullable=True),
         sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("cancel_requested", sa.Boolean(), nullable=False),
+        sa.Column("worker_host", sa.String(length=255), nullable=True),
+        sa.Column("worker_pid", sa.Integer(), nullable=True),
+        sa.Column("worker_token", sa.String(length=32), nullable=True),
+        sa.Column("heartbeat_at", sa.DateTime(), nullable=True),
         sa.Column("started_at", sa.DateTime(), nullable=True),
         sa.Column("finished_at", sa.DateTime(), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),

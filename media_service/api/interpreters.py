@@ -1,0 +1,183 @@
+"""/api/media/{id}/interpreters: sign-language interpreter recordings and their layout."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, Response, status
+from pydantic import BaseModel, ConfigDict, Field
+
+from media_service.api.schemas import FileOut, file_out
+from media_service.deps import EditorDep, RequireEditor, SessionDep, SettingsDep, StorageDep
+from media_service.models import InterpreterRecording, MediaItem
+from media_service.services import interpreters, media
+from media_service.services.captions import LANGUAGE_NAMES
+
+router = APIRouter(prefix="/api/media/{item_id}/interpreters", tags=["interpreters"])
+
+
+class CropIn(BaseModel):
+    """The signing space in the recording, as fractions of its picture."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    x: float = 0.0
+    y: float = 0.0
+    width: float = 1.0
+    height: float = 1.0
+
+
+class KeyIn(BaseModel):
+    """The chroma key: ``colour`` is ``green``, ``blue`` or a hex colour such as ``0x00b140``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    colour: str = "green"
+    similarity: float = 0.10
+    blend: float = 0.04
+    despill: float = 1.0
+
+
+class LayoutIn(BaseModel):
+    """Fields left out keep their value; ``crop`` and ``key`` may be null (none, off)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    corner: str | None = Field(default=None, description="top-left, top-right, bottom-left, bottom-right")
+    size: float | None = Field(default=None, description="Signer height / picture height; null: default")
+    margin: float | None = Field(default=None, description="Extra room inside the 5 % safe area")
+    crop: CropIn | None = None
+    key: KeyIn | None = None
+
+
+class InterpreterUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    layout: LayoutIn | None = None
+    offset_seconds: float | None = Field(
+        default=None, description="Positive: the signer starts later; negative: skip its start"
+    )
+    language: str | None = Field(default=None, description="Sign language, ISO 639-3 (swl)")
+
+
+class InterpreterOut(BaseModel):
+    id: int
+    language: str
+    label: str
+    layout: dict[str, Any]
+    offset_seconds: float
+    placement: dict[str, float] | None = Field(
+        description="The signer's box on the film as fractions of the picture (null without a film)"
+    )
+    file: FileOut
+    created_at: datetime
+    updated_at: datetime
+
+
+def interpreter_out(item: MediaItem, recording: InterpreterRecording) -> InterpreterOut:
+    return InterpreterOut(
+        id=recording.id,
+        language=recording.language,
+        label=LANGUAGE_NAMES.get(recording.language, (recording.language,))[0],
+        layout=recording.layout,
+        offset_seconds=recording.offset_seconds,
+        placement=interpreters.placement(item, recording),
+        file=file_out(recording.file),
+        created_at=recording.created_at,
+        updated_at=recording.updated_at,
+    )
+
+
+@router.get("", response_model=list[InterpreterOut], summary="List interpreter recordings")
+def list_interpreters(item_id: int, session: SessionDep, editor: EditorDep) -> list[InterpreterOut]:
+    item = media.get_item(session, item_id, include_unpublished=editor)
+    return [interpreter_out(item, r) for r in item.interpreters]
+
+
+@router.post(
+    "",
+    response_model=InterpreterOut,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[RequireEditor],
+    summary="Upload an interpreter recording",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "description": "The recording as the raw request body (any common container, "
+            "with or without sound; streamed to disk).",
+            "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    },
+)
+async def upload_interpreter(
+    item_id: int,
+    request: Request,
+    session: SessionDep,
+    storage: StorageDep,
+    settings: SettingsDep,
+    language: Annotated[str, Query(description="Sign language, ISO 639-3")] = "swl",
+    filename: Annotated[str, Query(max_length=300, description="Original name, for display")] = "",
+) -> InterpreterOut:
+    """Shown bottom right at the default size until its layout is changed with PATCH."""
+    item = media.get_item(session, item_id, include_unpublished=True)
+    length = request.headers.get("content-length")
+    recording = await interpreters.store_interpreter(
+        session,
+        storage,
+        settings,
+        item,
+        request.stream(),
+        language=language,
+        original_name=filename,
+        declared_length=int(length) if length and length.isdigit() else None,
+    )
+    return interpreter_out(item, recording)
+
+
+@router.get("/{recording_id}", response_model=InterpreterOut, summary="Get an interpreter recording")
+def get_interpreter(
+    item_id: int, recording_id: int, session: SessionDep, editor: EditorDep
+) -> InterpreterOut:
+    item = media.get_item(session, item_id, include_unpublished=editor)
+    return interpreter_out(item, interpreters.get_interpreter(item, recording_id))
+
+
+@router.patch(
+    "/{recording_id}",
+    response_model=InterpreterOut,
+    dependencies=[RequireEditor],
+    summary="Change the layout, time offset or language",
+)
+def update_interpreter(
+    item_id: int, recording_id: int, body: InterpreterUpdate, session: SessionDep
+) -> InterpreterOut:
+    """422 names the field when the layout is not valid or does not fit the film's picture."""
+    item = media.get_item(session, item_id, include_unpublished=True)
+    recording = interpreters.get_interpreter(item, recording_id)
+    layout = None
+    if body.layout is not None:
+        # Only the fields sent change; a crop or key sent is whole (its defaults filled in).
+        full = body.layout.model_dump()
+        layout = {name: full[name] for name in body.layout.model_fields_set}
+    interpreters.update_interpreter(
+        session,
+        item,
+        recording,
+        layout=layout,
+        offset_seconds=body.offset_seconds,
+        language=body.language,
+    )
+    return interpreter_out(item, recording)
+
+
+@router.delete(
+    "/{recording_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    dependencies=[RequireEditor],
+    summary="Delete an interpreter recording",
+)
+def delete_interpreter(item_id: int, recording_id: int, session: SessionDep, storage: StorageDep) -> Response:
+    item = media.get_item(session, item_id, include_unpublished=True)
+    interpreters.delete_interpreter(session, storage, item, interpreters.get_interpreter(item, recording_id))
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,57 @@
+"""A still of the film with the interpreter placed and keyed as a layout says, and the caption
+area outlined: the editor's live preview. ffmpeg renders it into the scratch directory.
+
+The layout need not be saved: the editor sees each change before keeping it.
+"""
+
+from __future__ import annotations
+
+from media_service.config import Settings
+from media_service.errors import Invalid
+from media_service.models import FileRole, InterpreterRecording, MediaItem
+from media_service.services.interpreters import signer_box
+from media_service.storage import Storage
+from transcode import variants as builder
+from transcode.binary import ffmpeg_path
+from transcode.facts import MediaFacts
+from transcode.layout import InterpreterLayout, interpreter_window
+from transcode.runner import FfmpegError, run_ffmpeg
+
+PREVIEW_TIMEOUT_SECONDS = 60
+# The still is taken this far into the signing (or halfway, for a shorter overlap).
+PREVIEW_SECONDS_INTO_SIGNING = 1.0
+
+
+def preview_moment(film_duration: float, signer_duration: float, offset: float) -> float:
+    """A moment of the film at which the interpreter is signing."""
+    window = interpreter_window(film_duration, signer_duration, offset)
+    return window.start + min(PREVIEW_SECONDS_INTO_SIGNING, window.length / 2)
+
+
+def render_layout_preview(
+    settings: Settings,
+    storage: Storage,
+    item: MediaItem,
+    recording: InterpreterRecording,
+    layout: InterpreterLayout,
+) -> bytes:
+    """The preview as PNG bytes. Raises Invalid (naming the field) for a layout that does not
+    fit the picture, and when the item has no film or song yet."""
+    signer_box(item, recording, layout)
+    source = item.file_with_role(FileRole.SOURCE)
+    if source is None or not source.facts or not recording.file.facts:
+        raise Invalid("upload the film or song first: the preview shows the interpreter on it")
+    film = builder.MediaFile(storage.path(source.storage_key), MediaFacts.from_dict(source.facts))
+    signer = builder.MediaFile(
+        storage.path(recording.file.storage_key), MediaFacts.from_dict(recording.file.facts)
+    )
+    moment = preview_moment(film.facts.duration, signer.facts.duration, layout.offset)
+    with storage.scratch_path(".png") as output:
+        try:
+            args = builder.layout_preview_args(film, signer, layout, moment, output)
+            run_ffmpeg(args, ffmpeg=ffmpeg_path(settings.ffmpeg_path), timeout=PREVIEW_TIMEOUT_SECONDS)
+        except ValueError as error:
+            raise Invalid(f"the preview cannot be made: {error}") from error
+        except FfmpegError as error:
+            raise Invalid(f"ffmpeg could not render the preview: {error}") from error
+        return output.read_bytes()

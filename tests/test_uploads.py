@@ -1,0 +1,125 @@
+"""Resumable uploads (tus 1.0) of films, songs and interpreter recordings: an interrupted upload
+goes on from the offset the server reports, and a finished one is probed and stored like a
+plain PUT, moved out of the scratch directory."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from upload_helpers import TUS, create_upload, metadata, patch
+
+from media_service.api.uploads import clear_stale_uploads, uploads_dir
+
+
+def new_item(client: TestClient, auth: dict[str, str], kind: str = "film") -> int:
+    return client.post("/api/media", json={"kind": kind, "title": "Uppladdad"}, headers=auth).json()["id"]
+
+
+def test_an_interrupted_upload_resumes_from_the_servers_offset(
+    client: TestClient, auth: dict[str, str], film: Path
+) -> None:
+    data = film.read_bytes()
+    item_id = new_item(client, auth)
+    created = create_upload(
+        client, auth, len(data), item_id=item_id, target="source", filename="film.mp4", filetype="video/mp4"
+    )
+    assert created.status_code == 201, created.text
+    location = created.headers["location"]
+    half = len(data) // 2
+    assert patch(client, auth, location, 0, data[:half]).headers["upload-offset"] == str(half)
+    # The connection drops; the client asks how much arrived and goes on from there.
+    head = client.head(location, headers={**TUS, **auth})
+    assert head.headers["upload-offset"] == str(half)
+    assert patch(client, auth, location, 0, data).status_code == 409  # not from the start again
+    done = patch(client, auth, location, half, data[half:])
+    assert done.status_code == 204, done.text
+    item = client.get(f"/api/media/{item_id}", headers=auth).json()
+    assert item["source"]["sha256"] == hashlib.sha256(data).hexdigest()
+    assert item["source"]["facts"]["video"]["width"] == 320
+    stored = client.get(item["source"]["url"], headers=auth)
+    assert stored.content == data
+    assert [p.name for p in uploads_dir(client.app.state.settings).iterdir() if p.is_file()] == []
+    jobs = client.get(f"/api/media/{item_id}/jobs", headers=auth).json()
+    assert [job["kinds"] for job in jobs] == [["web"]]  # made watchable, as after a PUT
+
+
+def test_an_interpreter_recording_is_uploaded_the_same_way(
+    client: TestClient, auth: dict[str, str], interpreter: Path
+) -> None:
+    data = interpreter.read_bytes()
+    item_id = new_item(client, auth)
+    created = create_upload(
+        client,
+        auth,
+        len(data),
+        item_id=item_id,
+        target="interpreter",
+        filename="tolk.mp4",
+        filetype="video/mp4",
+    )
+    assert patch(client, auth, created.headers["location"], 0, data).status_code == 204
+    recordings = client.get(f"/api/media/{item_id}/interpreters", headers=auth).json()
+    assert [(r["language"], r["file"]["sha256"]) for r in recordings] == [
+        ("swl", hashlib.sha256(data).hexdigest())
+    ]
+
+
+def test_uploads_that_cannot_be_stored_are_refused_at_creation(
+    client: TestClient, auth: dict[str, str]
+) -> None:
+    item_id = new_item(client, auth)
+    assert create_upload(client, auth, 10, target="source", filename="a", filetype="b").status_code == 422
+    assert (
+        create_upload(
+            client, auth, 10, item_id=item_id, target="poster", filename="a", filetype="b"
+        ).status_code
+        == 422
+    )
+    assert (
+        create_upload(client, auth, 10, item_id=999, target="source", filename="a", filetype="b").status_code
+        == 404
+    )
+    too_large = client.app.state.settings.max_upload_bytes + 1
+    refused = create_upload(
+        client, auth, too_large, item_id=item_id, target="source", filename="a", filetype="b"
+    )
+    assert refused.status_code == 413
+    headers = {
+        **TUS,
+        **auth,
+        "Upload-Length": "10",
+        "Upload-Concat": "partial",
+        "Upload-Metadata": metadata(item_id=item_id, target="source", filename="a", filetype="b"),
+    }
+    assert client.post("/api/uploads", headers=headers).status_code == 422
+
+
+def test_a_finished_upload_that_is_not_media_is_refused_and_removed(
+    client: TestClient, auth: dict[str, str]
+) -> None:
+    item_id = new_item(client, auth)
+    data = b"this is not a film at all" * 100
+    created = create_upload(
+        client, auth, len(data), item_id=item_id, target="source", filename="x.mp4", filetype="video/mp4"
+    )
+    refused = patch(client, auth, created.headers["location"], 0, data)
+    assert refused.status_code == 415, refused.text
+    assert client.get(f"/api/media/{item_id}", headers=auth).json()["source"] is None
+    assert [p.name for p in uploads_dir(client.app.state.settings).iterdir() if p.is_file()] == []
+    assert client.head(created.headers["location"], headers={**TUS, **auth}).status_code == 404
+
+
+def test_stale_uploads_are_cleared(client: TestClient) -> None:
+    settings = client.app.state.settings
+    folder = uploads_dir(settings)
+    stale, fresh = folder / ("a" * 32), folder / ("b" * 32)
+    stale.write_bytes(b"old")
+    fresh.write_bytes(b"new")
+    old = time.time() - 2 * 86400
+    os.utime(stale, (old, old))
+    assert clear_stale_uploads(settings) == 1
+    assert not stale.exists() and fresh.exists()
