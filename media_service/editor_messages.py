@@ -110,6 +110,7 @@ EDITOR_MESSAGES: dict[str, dict[str, str]] = {
     # Captions.
     "editor_caption_tracks": {"sv": "Textspår", "en": "Caption tracks"},
     "editor_no_tracks": {"sv": "Inga textspår än.", "en": "No caption tracks yet."},
+    "editor_cue_count": {"sv": "Textremsor", "en": "Cues"},
     "editor_cues": {"sv": "{count} textremsor", "en": "{count} cues"},
     "editor_caption_upload": {"sv": "Ladda upp textning", "en": "Upload captions"},
     "editor_caption_file": {"sv": "Textfil (WebVTT eller SRT)", "en": "Caption file (WebVTT or SRT)"},
@@ -193,6 +194,7 @@ EDITOR_MESSAGES: dict[str, dict[str, str]] = {
     "editor_does_not_fit": {"sv": "Det här passar inte filmen:", "en": "This does not fit the film:"},
     # Variants.
     "editor_order": {"sv": "Beställ versioner", "en": "Order variants"},
+    "editor_order_which": {"sv": "Vilka versioner?", "en": "Which variants?"},
     "editor_order_hint": {
         "sv": "Versionerna görs tillsammans, i en körning av ffmpeg.",
         "en": "The variants are made together, in one run of ffmpeg.",

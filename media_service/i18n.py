@@ -48,6 +48,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "next": {"sv": "Nästa", "en": "Next"},
     "filter": {"sv": "Visa", "en": "Show"},
     "not_found": {"sv": "Sidan finns inte.", "en": "Page not found."},
+    "variants": {"sv": "Versioner att ladda ner", "en": "Versions to download"},
+    "variant_web": {"sv": "Webbversion", "en": "Web version"},
+    "variant_captioned": {"sv": "Med inbränd textning", "en": "With burned-in captions"},
+    "variant_signed": {"sv": "Med teckenspråkstolk i bilden", "en": "With the sign-language interpreter"},
+    "variant_signed_captioned": {
+        "sv": "Med teckenspråkstolk och textning",
+        "en": "With the sign-language interpreter and captions",
+    },
     "back_to_catalogue": {"sv": "Till mediebiblioteket", "en": "Back to the media library"},
     # The transcript page (WCAG 1.2.8).
     "transcript": {"sv": "Utskrift", "en": "Transcript"},

@@ -1,6 +1,6 @@
 """File storage under the data directory.
 
-Files are named by storage keys Tolk makes (``files/ab/<random hex>.<ext>``), never by an
+Files are named by storage keys Tolk makes (``ab/<random hex>.<ext>`` under ``<data>/files``), never by an
 uploaded name. Every write goes to a temporary name in the scratch directory and is renamed
 into place only when complete, so a half-written file is never served and a crash leaves
 nothing that looks finished.
@@ -64,10 +64,10 @@ class Storage:
 
     @staticmethod
     def new_key(extension: str) -> str:
-        """A fresh, unguessable key such as ``files/3f/3f9c…e1.mp4``."""
+        """A fresh, unguessable key such as ``3f/3f9c…e1.mp4``."""
         token = secrets.token_hex(16)
         extension = "".join(c for c in extension.lower() if c.isalnum())[:8]
-        return f"files/{token[:2]}/{token}.{extension or 'bin'}"
+        return f"{token[:2]}/{token}.{extension or 'bin'}"
 
     def path(self, key: str) -> Path:
         """The absolute path of a key; refuses keys that could leave the store."""

@@ -85,6 +85,10 @@ def test_variants_ordered_together_are_made_by_one_ffmpeg_run_and_show_what_they
         frames[kind] = frame_at(path, 1.0)[2]
     saved = api.client.get(made["signed"]["download_url"], headers=api.auth)
     assert saved.headers["content-disposition"].startswith("attachment")
+    watch = api.client.get(f"/watch/{item['id']}?lang=en", headers=api.auth).text
+    for variant in made.values():
+        assert f'href="{variant["url"]}?download=1"' in watch
+    assert "With the sign-language interpreter and captions" in watch
 
     # The signer's box: the recording's green screen shows (no key), in the same place with
     # and without captions; the captions sit beside the signer, never over it.

@@ -81,7 +81,8 @@ async def answer_with_page(request: Request, answer: Exception) -> Response:
 def editor_page(request: Request, actor: ActorDep) -> Actor:
     """The editor viewing a page; a viewer is sent to the login page."""
     if actor is None:
-        login = f"/editor/login?{urlencode({'next': request.url.path})}"
+        here = f"{request.url.path}?{request.url.query}" if request.url.query else request.url.path
+        login = f"/editor/login?{urlencode({'next': here})}"
         raise PageAnswer(RedirectResponse(login, status_code=303))
     return actor
 

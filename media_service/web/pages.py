@@ -37,7 +37,18 @@ def format_duration(seconds: float | None) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
+def format_size(size: int) -> str:
+    """``12.3 MB``: decimal units, as people read file sizes."""
+    value = float(size)
+    for unit in ("B", "kB", "MB"):
+        if value < 1000:
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1000
+    return f"{value:.1f} GB"
+
+
 templates.env.filters["duration"] = format_duration
+templates.env.filters["filesize"] = format_size
 templates.env.globals.update(
     file_url=file_url, caption_url=caption_url, watch_url=watch_url, transcript_url=transcript_url
 )

@@ -35,7 +35,7 @@ class JobView {
     this.percentText.textContent = `${percent} %`;
     this.element.dataset.state = job.state;
     this.stateText.textContent = say(`editor_js_state_${job.state}`);
-    this.stateText.className = `job-state state-${job.state}`;
+    this.stateText.className = `job-state state state-${job.state}`;
     if (job.state === "done") {
       this.status.textContent = say("editor_js_job_done", { kinds: this.kinds });
     } else if (job.state === "failed") {
@@ -68,7 +68,7 @@ function jobElement(job, kindNames) {
   percent.className = "job-percent";
   percent.textContent = `${progress.value} %`;
   const state = document.createElement("span");
-  state.className = `job-state state-${job.state}`;
+  state.className = `job-state state state-${job.state}`;
   state.textContent = say(`editor_js_state_${job.state}`);
   item.append(label, progress, percent, state);
   return item;
