@@ -111,7 +111,9 @@ def csrf_token(request: Request) -> str:
     return account.login.csrf_token if account and account.login else ""
 
 
-templates.env.globals.update(current_account=current_account, csrf_token=csrf_token)
+templates.env.globals.update(
+    current_account=current_account, csrf_token=csrf_token, upload_chunk_bytes=UPLOAD_CHUNK_BYTES
+)
 
 
 def _safe_next(path: str | None) -> str:
@@ -733,6 +735,3 @@ def audit_page(
     pages = max(1, -(-total // AUDIT_PER_PAGE))
     query = f"&item={item}" if item is not None else ""
     return _page(request, "audit.html", {"entries": entries, "page": page, "pages": pages, "query": query})
-
-
-templates.env.globals.update(upload_chunk_bytes=UPLOAD_CHUNK_BYTES)

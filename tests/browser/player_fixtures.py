@@ -17,6 +17,7 @@ from media_service.config import Settings
 from media_service.db import make_engine, make_session_factory, session_scope
 from media_service.models import FileRole, MediaFile, MediaItem, Variant, VariantKind
 from media_service.storage import Storage, sha256_of
+from transcode.probe import probe
 
 FILM_SECONDS = 32
 # The interpreter starts half a second into the film, so every sync check covers the offset.
@@ -93,6 +94,7 @@ def add_variant(server: LiveServer, item_id: int, path: Path, kind: VariantKind)
                 content_type="video/mp4",
                 size_bytes=size,
                 sha256=digest,
+                facts=probe(path).to_dict(),
             )
             item.files.append(media_file)
             item.variants.append(Variant(kind=kind, file=media_file))
