@@ -239,6 +239,14 @@ def safe_area(width: int, height: int) -> Box:
     return Box(inset_x, inset_y, width - 2 * inset_x, height - 2 * inset_y)
 
 
+def shown_aspect(display_size: tuple[int, int], crop: Crop | None) -> float:
+    """Width over height of the part of a recording that is shown: its display size, cropped."""
+    width, height = display_size
+    if crop is not None:
+        return (width * crop.width) / (height * crop.height)
+    return width / height
+
+
 def place_signer(
     width: int, height: int, signer_aspect: float, layout: InterpreterLayout, *, large: bool = False
 ) -> Box:

@@ -52,6 +52,7 @@ from transcode.layout import (
     caption_area,
     interpreter_window,
     place_signer,
+    shown_aspect,
 )
 from transcode.safety import file_url, input_options
 
@@ -416,11 +417,7 @@ def _signer_box(
 ) -> Box:
     video = interpreter.facts.video
     assert video is not None
-    shown_width, shown_height = video.display_size
-    if layout.crop is not None:
-        shown_width *= layout.crop.width
-        shown_height *= layout.crop.height
-    return place_signer(width, height, shown_width / shown_height, layout, large=large)
+    return place_signer(width, height, shown_aspect(video.display_size, layout.crop), layout, large=large)
 
 
 def _signer(

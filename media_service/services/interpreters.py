@@ -30,6 +30,7 @@ from transcode.layout import (
     InterpreterLayout,
     interpreter_window,
     place_signer,
+    shown_aspect,
 )
 
 SIGN_LANGUAGE_DEFAULT = "swl"
@@ -127,15 +128,13 @@ def signer_box(item: MediaItem, recording: InterpreterRecording, layout: Interpr
         interpreter_window(MediaFacts.from_dict(source.facts).duration, signer.duration, layout.offset)
     except ValueError as error:
         raise InvalidField("offset_seconds", str(error)) from error
-    shown_width, shown_height = signer.video.display_size
     if layout.crop is not None:
         try:
-            layout.crop.in_pixels(shown_width, shown_height)
+            layout.crop.in_pixels(*signer.video.display_size)
         except ValueError as error:
             raise InvalidField("layout.crop", str(error)) from error
-        shown_width, shown_height = shown_width * layout.crop.width, shown_height * layout.crop.height
     try:
-        return place_signer(*picture, shown_width / shown_height, layout)
+        return place_signer(*picture, shown_aspect(signer.video.display_size, layout.crop), layout)
     except ValueError as error:
         raise InvalidField("layout.size", str(error)) from error
 
