@@ -9,7 +9,7 @@ from __future__ import annotations
 from media_service.config import Settings
 from media_service.errors import Invalid
 from media_service.models import FileRole, InterpreterRecording, MediaItem
-from media_service.services.interpreters import signer_box
+from media_service.services.interpreters import InvalidField, signer_box
 from media_service.storage import Storage
 from transcode import variants as builder
 from transcode.binary import ffmpeg_path
@@ -45,7 +45,10 @@ def render_layout_preview(
     signer = builder.MediaFile(
         storage.path(recording.file.storage_key), MediaFacts.from_dict(recording.file.facts)
     )
-    moment = preview_moment(film.facts.duration, signer.facts.duration, layout.offset)
+    try:
+        moment = preview_moment(film.facts.duration, signer.facts.duration, layout.offset)
+    except ValueError as error:  # a song's layout is not checked against its picture
+        raise InvalidField("offset_seconds", str(error)) from error
     with storage.scratch_path(".png") as output:
         try:
             args = builder.layout_preview_args(film, signer, layout, moment, output)

@@ -56,9 +56,8 @@ def test_log_in_and_make_an_item(page, server: LiveServer) -> None:  # type: ign
     page.locator("#field-username").fill("anna")
     page.locator("#field-password").fill("not the password")
     page.locator("form.editor-form button[type=submit]").click()
-    error = page.locator("#login-error")
-    assert error.inner_text() == "Fel användarnamn eller lösenord."
-    assert page.evaluate("document.activeElement.id") == "login-error"
+    page.wait_for_function("document.activeElement.id === 'login-error'")  # read out at once
+    assert page.locator("#login-error").inner_text() == "Fel användarnamn eller lösenord."
     assert page.locator("#field-password").get_attribute("aria-describedby") == "login-error"
     page.locator("#field-password").fill("a long enough password")
     page.locator("#field-password").press("Enter")
@@ -68,8 +67,8 @@ def test_log_in_and_make_an_item(page, server: LiveServer) -> None:  # type: ign
     page.get_by_label("Sång").check()
     page.get_by_role("button", name="Skapa").click()
     page.wait_for_url("**/editor/items/*?notice=created")
+    page.wait_for_function("document.activeElement.className === 'notice'")
     assert page.locator("h1").inner_text().startswith("Vinterfilm")
-    assert page.evaluate("document.activeElement.className") == "notice"
     assert page.get_by_label("Sång").is_checked()
 
 
@@ -119,8 +118,8 @@ def test_captions_get_a_validation_report(editor, server: LiveServer, api: httpx
     hasty = {"name": "sv.vtt", "mimeType": "text/vtt", "buffer": HASTY_CAPTIONS}
     editor.locator("#field-file").set_input_files(files=[hasty])
     editor.get_by_role("button", name="Ladda upp").click()
+    editor.wait_for_function("document.activeElement.id === 'report'")
     report = editor.locator("#report")
-    assert editor.evaluate("document.activeElement.id") == "report"
     assert "Sparad: 1 textremsor." in report.inner_text()
     warnings = report.locator(".report-warnings li").all_inner_texts()
     assert warnings == [
@@ -133,11 +132,11 @@ def test_captions_get_a_validation_report(editor, server: LiveServer, api: httpx
     editor.locator("#field-file").set_input_files(files=[broken])
     editor.locator("#field-language").fill("en")
     editor.get_by_role("button", name="Upload").click()
+    editor.wait_for_function("document.activeElement.className === 'error-summary'")
     field = editor.locator("#field-file")
     assert field.get_attribute("aria-invalid") == "true"
     assert "field-file-error" in (field.get_attribute("aria-describedby") or "")
     assert editor.locator("#field-file-error").inner_text().startswith("Line 3:")
-    assert editor.evaluate("document.activeElement.className") == "error-summary"
     assert [t["language"] for t in api.get(f"/api/media/{item_id}/captions").json()] == ["sv"]
 
 
@@ -183,11 +182,15 @@ def test_ordered_variants_report_progress_live(  # type: ignore[no-untyped-def]
     item_id = new_item(api, "Versioner", film)
     editor.goto(f"{server.url}/editor/items/{item_id}/variants")
     assert editor.get_by_role("checkbox", name="Med tolken i bilden", exact=True).is_disabled()
+    earlier_jobs = editor.locator("ul.jobs li.job").count()  # the upload ordered one by itself
     editor.get_by_role("checkbox", name="För webben").check()
     editor.get_by_role("button", name="Beställ").click()
     status = editor.locator(".jobs-status")
     editor.wait_for_function(
-        "document.querySelector('ul.jobs li.job').dataset.state === 'done'", timeout=120_000
+        """(earlier) => { const jobs = document.querySelectorAll('ul.jobs li.job');
+          return jobs.length === earlier + 1 && jobs[0].dataset.state === 'done'; }""",
+        arg=earlier_jobs,
+        timeout=120_000,
     )
     job = editor.locator("ul.jobs li.job").first
     assert job.locator("progress").evaluate("bar => bar.value") == 100
