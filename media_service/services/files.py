@@ -1,11 +1,46 @@
-"""Finding a stored file or caption track that may be served to the one asking."""
+"""Stored files: keeping a probed file, and finding one that may be served to the one asking."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from sqlalchemy.orm import Session
 
 from media_service.errors import NotFound
-from media_service.models import CaptionTrack, MediaFile
+from media_service.media_types import content_type_for, extension_for
+from media_service.models import CaptionTrack, FileRole, MediaFile
+from media_service.services.cleanup import delete_after_rollback
+from media_service.storage import Storage
+from transcode.facts import MediaFacts
+
+
+def keep_probed_file(
+    session: Session,
+    storage: Storage,
+    path: Path,
+    facts: MediaFacts,
+    *,
+    role: FileRole,
+    size: int,
+    sha256: str,
+    original_name: str = "",
+) -> MediaFile:
+    """Move a complete, probed file into storage and return its (unattached) record.
+
+    The file is removed again if ``session`` rolls back, so no stored file outlives its row.
+    """
+    key = storage.new_key(extension_for(facts))
+    storage.commit(path, key)
+    delete_after_rollback(session, storage, [key])
+    return MediaFile(
+        role=role,
+        storage_key=key,
+        content_type=content_type_for(facts),
+        size_bytes=size,
+        sha256=sha256,
+        facts=facts.to_dict(),
+        original_name=original_name[:300],
+    )
 
 
 def servable_file(session: Session, file_id: int, *, include_unpublished: bool) -> MediaFile:

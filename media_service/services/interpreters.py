@@ -16,10 +16,10 @@ from starlette.concurrency import run_in_threadpool
 
 from media_service.config import Settings
 from media_service.errors import Invalid, NotFound
-from media_service.media_types import content_type_for, extension_for
-from media_service.models import FileRole, InterpreterRecording, MediaFile, MediaItem
+from media_service.models import FileRole, InterpreterRecording, MediaItem
 from media_service.services.captions import normalise_language
-from media_service.services.cleanup import delete_after_commit, delete_after_rollback
+from media_service.services.cleanup import delete_after_commit
+from media_service.services.files import keep_probed_file
 from media_service.services.media import probe_upload, receive_upload
 from media_service.storage import Storage
 from transcode.facts import MediaFacts
@@ -178,18 +178,16 @@ async def store_interpreter(
         facts = await run_in_threadpool(probe_upload, upload.path)
         if not facts.has_video:
             raise Invalid("an interpreter recording needs a video stream; this file has none")
-        key = storage.new_key(extension_for(facts))
-        storage.commit(upload.path, key)
-    delete_after_rollback(session, storage, [key])
-    media_file = MediaFile(
-        role=FileRole.INTERPRETER,
-        storage_key=key,
-        content_type=content_type_for(facts),
-        size_bytes=upload.size,
-        sha256=upload.sha256,
-        facts=facts.to_dict(),
-        original_name=original_name[:300],
-    )
+        media_file = keep_probed_file(
+            session,
+            storage,
+            upload.path,
+            facts,
+            role=FileRole.INTERPRETER,
+            size=upload.size,
+            sha256=upload.sha256,
+            original_name=original_name,
+        )
     item.files.append(media_file)
     recording = InterpreterRecording(
         file=media_file, language=language, layout=layout_to_dict(chosen), offset_seconds=chosen.offset

@@ -14,7 +14,6 @@ from starlette.concurrency import run_in_threadpool
 
 from media_service.config import Settings
 from media_service.errors import Invalid, NotFound, TooLarge, UnsupportedMedia
-from media_service.media_types import content_type_for, extension_for
 from media_service.models import (
     CaptionTrack,
     FileRole,
@@ -26,6 +25,7 @@ from media_service.models import (
     VariantKind,
 )
 from media_service.services.cleanup import delete_after_commit, delete_after_rollback
+from media_service.services.files import keep_probed_file
 from media_service.storage import PendingFile, Storage, sha256_of
 from transcode.binary import ffmpeg_path
 from transcode.facts import MediaFacts
@@ -246,25 +246,24 @@ async def store_source(
         _check_kind(item, facts)
         with storage.scratch_path(".jpg") as poster_path:
             await run_in_threadpool(render_poster, settings, upload.path, facts, poster_path)
-            source_key = storage.new_key(extension_for(facts))
             poster_key = storage.new_key("jpg")
             storage.commit(poster_path, poster_key)
-            storage.commit(upload.path, source_key)
-    delete_after_rollback(session, storage, [source_key, poster_key])
+            delete_after_rollback(session, storage, [poster_key])
+        source = keep_probed_file(
+            session,
+            storage,
+            upload.path,
+            facts,
+            role=FileRole.SOURCE,
+            size=upload.size,
+            sha256=upload.sha256,
+            original_name=original_name,
+        )
 
     replaced = [f for f in item.files if f.role in (FileRole.SOURCE, FileRole.POSTER)]
     for old in replaced:
         item.files.remove(old)
     delete_after_commit(session, storage, [f.storage_key for f in replaced])
-    source = MediaFile(
-        role=FileRole.SOURCE,
-        storage_key=source_key,
-        content_type=content_type_for(facts),
-        size_bytes=upload.size,
-        sha256=upload.sha256,
-        facts=facts.to_dict(),
-        original_name=original_name[:300],
-    )
     item.files.extend([source, _stored_file(storage, poster_key, FileRole.POSTER, "image/jpeg")])
     session.flush()
     return source

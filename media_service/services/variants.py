@@ -21,19 +21,18 @@ from media_service.errors import Invalid
 from media_service.jobs import records
 from media_service.jobs.queue import JobQueue, enqueue_after_commit
 from media_service.jobs.worker import JobContext, UnrunnableJob
-from media_service.media_types import content_type_for, extension_for
 from media_service.models import (
     CaptionKind,
     CaptionTrack,
     FileRole,
     InterpreterRecording,
     Job,
-    MediaFile,
     MediaItem,
     Variant,
     VariantKind,
 )
-from media_service.services.cleanup import delete_after_commit, delete_after_rollback
+from media_service.services.cleanup import delete_after_commit
+from media_service.services.files import keep_probed_file
 from media_service.services.interpreters import InvalidField, layout_of, signer_box
 from media_service.services.media import SIGNED_VARIANTS
 from media_service.storage import Storage, sha256_of
@@ -271,17 +270,14 @@ def _publish(context: JobContext, item_id: int, outputs: list[_Output]) -> None:
         item = session.get(MediaItem, item_id)
         assert item is not None
         for output in outputs:
-            key = storage.new_key(extension_for(output.facts))
-            storage.commit(output.path, key)
-            delete_after_rollback(session, storage, [key])
-            media_file = MediaFile(
+            media_file = keep_probed_file(
+                session,
+                storage,
+                output.path,
+                output.facts,
                 role=FileRole.VARIANT,
-                storage_key=key,
-                content_type=content_type_for(output.facts),
-                size_bytes=output.size,
+                size=output.size,
                 sha256=output.sha256,
-                facts=output.facts.to_dict(),
-                original_name="",
             )
             item.files.append(media_file)
             earlier = next((v for v in item.variants if v.kind == output.kind), None)
