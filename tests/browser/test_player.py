@@ -10,6 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 from player_fixtures import CHAPTERS, ENGLISH, INTERPRETER_OFFSET, SWEDISH, Library, make_library
+from playwright.sync_api import expect
 
 from bench.live_server import LiveServer
 
@@ -79,11 +80,12 @@ def test_play_and_pause(page, watch) -> None:  # type: ignore[no-untyped-def]
     assert not page.evaluate(f"{MEDIA}.controls")  # the player's own controls took over
     play.click()
     wait_playing_past(page, 0.5)
-    assert play.get_attribute("aria-label") == "Pause"
-    assert page.locator(".tolk-player").get_attribute("data-state") == "playing"
+    # Labels follow the media's events, which are queued after its state changes.
+    expect(play).to_have_attribute("aria-label", "Pause")
+    expect(page.locator(".tolk-player")).to_have_attribute("data-state", "playing")
     play.click()
     page.wait_for_function(f"{MEDIA}.paused")
-    assert play.get_attribute("aria-label") == "Play"
+    expect(play).to_have_attribute("aria-label", "Play")
     assert "of 0:32" in page.locator(".tp-seek-input").get_attribute("aria-valuetext")
 
 
@@ -438,7 +440,8 @@ def test_every_control_works_from_the_keyboard(page, watch) -> None:  # type: ig
     tab_to(page, ".tp-fullscreen")
     key("Enter")
     page.wait_for_function("document.fullscreenElement === document.querySelector('.tolk-player')")
-    assert page.locator(".tp-fullscreen").get_attribute("aria-label") == "Exit full screen"
+    # The button is relabelled on the fullscreenchange event, which may follow a moment later.
+    expect(page.locator(".tp-fullscreen")).to_have_attribute("aria-label", "Exit full screen")
     assert page.locator(".tp-sign").is_visible()  # the interpreter stays in full screen
     key("f")
     page.wait_for_function("document.fullscreenElement === null")
