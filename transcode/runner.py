@@ -24,6 +24,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO
 
+from transcode.safety import check_arguments
+
 # Options the runner relies on, added unless the arguments already have one of the names.
 _GLOBAL_DEFAULTS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("-nostdin",), ("-nostdin",)),
@@ -123,6 +125,7 @@ def run_ffmpeg(
     Raises ``FfmpegFailed`` on a non-zero exit, ``FfmpegTimeout`` after ``timeout`` seconds,
     ``FfmpegCancelled`` soon after ``cancel`` is set; ffmpeg is killed in the last two cases.
     """
+    check_arguments(args)  # raises UnsafeArguments: no run may open more than its inputs
     if shutil.which(ffmpeg) is None:  # checked here: behind setpriv it would only exit 127
         raise FfmpegError(f"cannot start ffmpeg at {ffmpeg!r}: no such executable")
     command = ffmpeg_command(args, ffmpeg=ffmpeg)

@@ -4,10 +4,13 @@ A crafted upload (an HLS playlist, an ffconcat list, a file with external refere
 could make a demuxer open other local files or the network. Every input Tolk opens is
 therefore limited to the plain file protocol and to an allow-list of demuxers, and is
 named with an explicit ``file:`` prefix so its name is never read as a protocol.
+``check_arguments`` enforces this on every argument list the runner is given.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from pathlib import Path
 
 # Demuxers for the media people upload. No playlist, concat, image-sequence or network
@@ -46,3 +49,41 @@ def input_options() -> dict[str, str]:
 def file_url(path: str | Path) -> str:
     """An absolute ``file:`` URL for a local path, so no part of the name selects a protocol."""
     return "file:" + str(Path(path).resolve())
+
+
+class UnsafeArguments(ValueError):
+    """An ffmpeg argument list that could open something other than Tolk's own inputs."""
+
+
+# Filters that open files or URLs by name; Tolk's graphs never need them.
+_OPENING_FILTERS = re.compile(r"(^|[\[;,\]\s])a?movie\s*=")
+_GRAPH_OPTIONS = frozenset({"-filter_complex", "-lavfi", "-vf", "-af", "-filter:v", "-filter:a"})
+
+
+def check_arguments(args: Sequence[str]) -> None:
+    """Refuse an argument list with an input that is not restricted as ``input_options`` says.
+
+    Each ``-i`` must be a ``file:`` URL preceded (since the previous input) by the protocol
+    and demuxer allow-lists, or a generated ``-f lavfi`` source; no filter graph may use the
+    ``movie`` filters, which open files by name.
+    """
+    options: dict[str, str] = {}
+    for index, arg in enumerate(args):
+        value = args[index + 1] if index + 1 < len(args) else ""
+        generated = arg == "-i" and options.get("-f") == "lavfi"
+        if (arg in _GRAPH_OPTIONS or generated) and _OPENING_FILTERS.search(value):
+            raise UnsafeArguments(f"a filter graph that opens files by name: {value!r}")
+        if arg == "-i":
+            if not generated:
+                _check_input(value, options)
+            options = {}
+        elif arg.startswith("-"):
+            options[arg] = value
+
+
+def _check_input(url: str, options: dict[str, str]) -> None:
+    if not url.startswith("file:"):
+        raise UnsafeArguments(f"input {url!r} is not a file: URL")
+    for key, allowed in input_options().items():
+        if options.get(f"-{key}") != allowed:
+            raise UnsafeArguments(f"input {url!r} is opened without -{key} {allowed}")
