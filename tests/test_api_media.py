@@ -227,3 +227,13 @@ def test_delete_removes_every_file(
     assert client.delete(f"/api/media/{item['id']}", headers=auth).status_code == 204
     assert stored_files(settings) == []
     assert client.delete(f"/api/media/{item['id']}", headers=auth).status_code == 404
+
+
+def test_numbers_too_large_for_the_database_are_refused(database_url: str, tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "data", database_url=database_url, workers=0)
+    huge = "9" * 25
+    with running_service(settings) as (client, auth):
+        for url in (f"/api/media/{huge}", f"/watch/{huge}", f"/files/{huge}.mp4", f"/api/media?page={huge}"):
+            response = client.get(url, headers=auth)
+            assert response.status_code == 422, url
+            assert "out of range" in response.json()["error"]["message"]
