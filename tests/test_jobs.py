@@ -8,7 +8,8 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -39,6 +40,23 @@ def job_settings(tmp_path: Path, **overrides: object) -> Settings:
 def runner_of(client) -> JobRunner:  # type: ignore[no-untyped-def]
     state = client.app.state
     return JobRunner(state.settings, state.sessions, state.storage, state.job_queue)
+
+
+@contextmanager
+def captioned_job_under_way(
+    settings: Settings, film: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[Api, dict, dict]]:
+    """A running service with an item whose `captioned` job has started (ffmpeg paced to real
+    time, so the job is still running when the caller acts): the API, the item and the job."""
+    read_in_real_time(monkeypatch)
+    with running_service(settings) as (client, auth):
+        api = Api(client, auth)
+        item = api.item_with_film(film)
+        api.wait_for_job(api.web_job(item["id"])["id"])
+        api.add_captions(item["id"])
+        job = api.order(item["id"], "captioned")
+        wait_until(lambda: api.job(job["id"])["progress"] > 0)
+        yield api, item, job
 
 
 def scratch_files(settings: Settings) -> list[Path]:
@@ -106,15 +124,13 @@ def test_failed_attempts_are_retried_up_to_the_limit_and_keep_ffmpegs_words(
 def test_cancel_stops_ffmpeg_at_once_and_leaves_no_partial_file(
     tmp_path: Path, make_media: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    read_in_real_time(monkeypatch)
     settings = job_settings(tmp_path, workers=1)
-    with running_service(settings) as (client, auth):
-        api = Api(client, auth)
-        item = api.item_with_film(make_media("film", duration=10))
-        api.wait_for_job(api.web_job(item["id"])["id"])
-        api.add_captions(item["id"])
-        job = api.order(item["id"], "captioned")
-        wait_until(lambda: api.job(job["id"])["progress"] > 0)
+    with captioned_job_under_way(settings, make_media("film", duration=10), monkeypatch) as (
+        api,
+        item,
+        job,
+    ):
+        client, auth = api.client, api.auth
         encoders = ffmpeg_processes(psutil.Process())
         assert len(encoders) == 1
         assert any(p.name.endswith(".mp4") for p in scratch_files(settings))
@@ -284,15 +300,9 @@ def test_recovery_takes_back_jobs_of_dead_workers_only(tmp_path: Path, film: Pat
 def test_stopping_the_service_gives_a_running_job_back_and_a_restart_finishes_it(
     tmp_path: Path, make_media: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    read_in_real_time(monkeypatch)
     settings = job_settings(tmp_path, workers=1)
-    with running_service(settings) as (client, auth):
-        api = Api(client, auth)
-        item = api.item_with_film(make_media("film", duration=4))
-        api.wait_for_job(api.web_job(item["id"])["id"])
-        api.add_captions(item["id"])
-        job = api.order(item["id"], "captioned")
-        wait_until(lambda: api.job(job["id"])["progress"] > 0)
+    with captioned_job_under_way(settings, make_media("film", duration=4), monkeypatch) as (_, item, job):
+        pass  # leaving the block stops the service while the job runs
     # The service stopped in the middle of the job: ffmpeg was stopped and the job queued again.
     assert ffmpeg_processes(psutil.Process()) == []
     assert scratch_files(settings) == []
