@@ -17,14 +17,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from media_service.app import create_app
 from media_service.auth import Actor, create_token
-from media_service.config import Settings, get_settings
+from media_service.config import Settings, get_settings, without_password
 from media_service.db import make_engine, make_session_factory, migrate, session_scope
 from media_service.demo import fill_demo_library
 from media_service.doctor import run_checks
 from media_service.errors import ServiceError
 from media_service.jobs.queue import JobQueue
 from media_service.jobs.worker import JobRunner, WorkerPool, wait_for_jobs
-from media_service.models import JobState, UserRole
+from media_service.models import JobState, User, UserRole
 from media_service.services import accounts, audit
 from media_service.storage import Storage
 
@@ -94,7 +94,7 @@ def worker(args: argparse.Namespace) -> int:
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda _signum, _frame: stop.set())
-    where = settings.queue_url if queue.uses_redis else settings.data_dir / "queue.db"
+    where = without_password(settings.queue_url or "") if queue.uses_redis else settings.data_dir / "queue.db"
     with _workers(settings, sessions, storage, queue, count):
         print(f"tolk worker: {count} worker(s) taking jobs from {where}; stop with Ctrl+C", flush=True)
         while not stop.wait(1):
@@ -153,6 +153,48 @@ def user_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def _change_user(username: str, action: str, change: Callable[[Session, User], None]) -> int:
+    """Apply ``change`` to an account, with an audit entry; 1 when there is no such account."""
+    sessions, _storage = _open(get_settings())
+    try:
+        with session_scope(sessions) as session:
+            user = accounts.find_user(session, username)
+            if user is None:
+                print(f"tolk: no account {username!r}", file=sys.stderr)
+                return 1
+            change(session, user)
+            audit.record(
+                session,
+                Actor.operator(),
+                action,
+                summary=action.replace("_", " ").capitalize(),
+                details={"username": user.username},
+            )
+    except ServiceError as error:
+        print(f"tolk: {error.message}", file=sys.stderr)
+        return 1
+    print(f"{action.replace('_', ' ')}: {username!r}")
+    return 0
+
+
+def user_password(args: argparse.Namespace) -> int:
+    """Give an account a new password; every session of it ends."""
+    password = _read_password(args.password_stdin)
+    if password is None:
+        return 1
+    return _change_user(
+        args.username, "set_password", lambda session, user: accounts.set_password(session, user, password)
+    )
+
+
+def user_disable(args: argparse.Namespace) -> int:
+    """Disable an account (``--enable`` to undo): no login, no session, no token of it works."""
+    action = "enable_user" if args.enable else "disable_user"
+    return _change_user(
+        args.username, action, lambda session, user: accounts.set_disabled(session, user, not args.enable)
+    )
+
+
 def doctor(_args: argparse.Namespace) -> int:
     failures = 0
     for check in run_checks(get_settings()):
@@ -187,6 +229,16 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--name", default="", help="the name shown, e.g. 'Anna Berg'")
     add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     add.set_defaults(handler=user_add)
+    password = user.add_parser("password", help="set an account's password (ends its sessions)")
+    password.add_argument("username")
+    password.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    password.set_defaults(handler=user_password)
+    disable = user.add_parser("disable", help="disable an account (--enable to undo)")
+    disable.add_argument("username")
+    disable.add_argument("--enable", action="store_true", help="enable the account again")
+    disable.set_defaults(handler=user_disable)
     token = commands.add_parser("token", help="API tokens").add_subparsers(dest="action", required=True)
     create = token.add_parser("create", help="make a token and print it (shown once)")
     create.add_argument("name", help="who or what the token is for")

@@ -34,16 +34,16 @@ def _check_pyav() -> Check:
 
 
 def _check_database(settings: Settings) -> Check:
-    url = settings.resolved_database_url
-    shown = make_engine(url).url.render_as_string(hide_password=True)
+    engine = make_engine(settings.resolved_database_url)
+    shown = engine.url.render_as_string(hide_password=True)
     try:
-        engine = make_engine(url)
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
-        engine.dispose()
         return Check("database", True, shown)
     except Exception as error:
         return Check("database", False, f"{shown}: {error}")
+    finally:
+        engine.dispose()
 
 
 def _check_data_dir(settings: Settings) -> Check:

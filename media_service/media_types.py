@@ -22,6 +22,10 @@ _CONTAINERS: dict[str, tuple[str, str, str]] = {
     "w64": ("w64", "audio/x-w64", "audio/x-w64"),
     "aiff": ("aiff", "audio/aiff", "audio/aiff"),
     "caf": ("caf", "audio/x-caf", "audio/x-caf"),
+    # Still images (posters, covers): no audio, so both types are the image's.
+    "jpeg_pipe": ("jpg", "image/jpeg", "image/jpeg"),
+    "png_pipe": ("png", "image/png", "image/png"),
+    "webp_pipe": ("webp", "image/webp", "image/webp"),
 }
 
 

@@ -107,6 +107,12 @@ class Storage:
         with open(source, "rb") as handle:
             os.fsync(handle.fileno())
         os.replace(source, target)
+        # The rename itself must reach the disk before a database row points at the file.
+        directory = os.open(target.parent, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
         return target
 
     def write_bytes(self, key: str, data: bytes) -> Path:

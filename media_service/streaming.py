@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 from fastapi import Request, Response
 from starlette.responses import FileResponse
 
-# Stored files never change under a key (a replacement gets a new one), so caches may keep them.
-IMMUTABLE = "public, max-age=31536000, immutable"
+from media_service.errors import NotFound
+
+log = logging.getLogger("tolk")
+
+# Stored files never change under a key (a replacement gets a new one), but an item can be
+# unpublished: shared caches keep a published file only briefly, then revalidate (a cheap 304).
+PUBLIC = "public, max-age=300"
 PRIVATE = "private, no-cache"
 
 
@@ -40,14 +46,20 @@ def serve_file(
     Every stored file may be read from any origin (captions and media for embedding sites'
     players); private files are still only served to editors by the caller.
     """
+    try:
+        stat_result = path.stat()
+    except FileNotFoundError as error:
+        # A row whose file is gone (removed by hand, a lost disk): the client gets a 404.
+        log.error("stored file missing: %s", path)
+        raise NotFound("the file is missing from storage") from error
     response = FileResponse(
         path,
-        stat_result=path.stat(),
+        stat_result=stat_result,
         media_type=content_type,
         filename=download_name,
         content_disposition_type="attachment" if download_name else "inline",
     )
-    response.headers["cache-control"] = IMMUTABLE if public else PRIVATE
+    response.headers["cache-control"] = PUBLIC if public else PRIVATE
     response.headers["access-control-allow-origin"] = "*"
     response.headers["access-control-expose-headers"] = "Content-Length, Content-Range, Accept-Ranges"
     response.headers["x-content-type-options"] = "nosniff"

@@ -12,6 +12,7 @@ from upload_helpers import create_upload, patch
 
 from media_service.db import session_scope
 from media_service.models import AuditEntry, UserRole
+from media_service.services import audit
 
 
 def entries(client: TestClient) -> list[AuditEntry]:
@@ -105,3 +106,13 @@ def test_the_audit_page_is_for_admins(client: TestClient, auth: dict[str, str]) 
         assert "Loggad &lt;film&gt;" in page.text  # escaped
         assert admin.get("/editor/audit?item=1").text.count("<tr>") == 2  # the header and the entry
         assert admin.get("/editor/audit?item=2").text.count("<tr>") == 0
+
+
+def test_details_are_redacted_and_cut_at_any_depth() -> None:
+    details = audit.safe_details(
+        {"layout": {"key": {"colour": "green"}, "password": "x"}, "notes": ["y" * 5000], "token": "t"}
+    )
+    assert details == {
+        "layout": {"key": {"colour": "green"}},
+        "notes": ["y" * audit.MAX_DETAIL_CHARS + "…"],
+    }

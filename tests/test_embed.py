@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 from html import unescape
 from pathlib import Path
 
@@ -163,18 +162,6 @@ def test_oembed_answer_has_every_field_the_spec_asks_for(client: TestClient, fil
     poster = client.get(film_item["poster_url"])
     assert poster.status_code == 200 and poster.headers["content-type"] == "image/jpeg"
     assert (answer["thumbnail_width"], answer["thumbnail_height"]) == (640, 360)
-
-
-def test_jpeg_size_reads_the_frame_header(tmp_path: Path, ffmpeg: str) -> None:
-    jpeg = tmp_path / "still.jpg"
-    subprocess.run(
-        [ffmpeg, "-v", "error", "-f", "lavfi", "-i", "color=size=200x112", "-frames:v", "1", str(jpeg)],
-        check=True,
-    )
-    assert embed.jpeg_size(jpeg) == (200, 112)
-    not_jpeg = tmp_path / "x.jpg"
-    not_jpeg.write_bytes(b"GIF89a" + bytes(100))
-    assert embed.jpeg_size(not_jpeg) is None
 
 
 def test_oembed_respects_maxwidth_and_maxheight_keeping_the_aspect(

@@ -48,7 +48,7 @@ def test_head_and_conditional_requests(client: TestClient, upload, film: Path) -
     assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
     assert client.get(url, headers={"If-Modified-Since": modified}).status_code == 304
     assert client.get(url, headers={"If-None-Match": '"other"'}).status_code == 200
-    assert "immutable" in head.headers["cache-control"]
+    assert head.headers["cache-control"] == "public, max-age=300"
     assert head.headers["access-control-allow-origin"] == "*"
 
 

@@ -34,8 +34,6 @@ MEDIA_DEMUXERS = (
 )
 # Still images (posters, covers): single-image demuxers only, never the image2 sequence one.
 IMAGE_DEMUXERS = ("png_pipe", "jpeg_pipe", "webp_pipe", "bmp_pipe", "gif")
-# Caption files Tolk itself wrote, read by the subtitles filter.
-CAPTION_DEMUXERS = ("webvtt", "ass", "srt")
 
 ALLOWED_DEMUXERS = ",".join(MEDIA_DEMUXERS + IMAGE_DEMUXERS)
 ALLOWED_PROTOCOLS = "file"
@@ -55,7 +53,8 @@ class UnsafeArguments(ValueError):
     """An ffmpeg argument list that could open something other than Tolk's own inputs."""
 
 
-# Filters that open files or URLs by name; Tolk's graphs never need them.
+# Filters that open media files or URLs by name as further inputs; Tolk's graphs never need
+# them. (Tolk's own graphs name one file, the ASS captions it wrote, in the `ass` filter.)
 _OPENING_FILTERS = re.compile(r"(^|[\[;,\]\s])a?movie\s*=")
 _GRAPH_OPTIONS = frozenset({"-filter_complex", "-lavfi", "-vf", "-af", "-filter:v", "-filter:a"})
 

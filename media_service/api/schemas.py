@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from media_service.errors import Invalid
 from media_service.models import CaptionKind, CaptionTrack, FileRole, MediaFile, MediaItem, MediaKind
@@ -50,6 +50,13 @@ class ItemUpdate(BaseModel):
     description: Description | None = None
     language: LanguageTag | None = None
     published: bool | None = None
+
+    @model_validator(mode="after")
+    def _no_nulls(self) -> ItemUpdate:
+        nulls = sorted(name for name in self.model_fields_set if getattr(self, name) is None)
+        if nulls:
+            raise ValueError(f"{', '.join(nulls)} cannot be null; leave a field out to keep it")
+        return self
 
 
 class CaptionUpdate(BaseModel):

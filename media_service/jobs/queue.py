@@ -14,7 +14,7 @@ from huey.api import Huey, TaskWrapper
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from media_service.config import Settings
+from media_service.config import Settings, without_password
 
 log = logging.getLogger("tolk.jobs")
 
@@ -25,7 +25,8 @@ def make_huey(settings: Settings) -> Huey:
     """Redis when ``queue_url`` is set, else SQLite next to the database."""
     if settings.queue_url:
         if not settings.queue_url.startswith(("redis://", "rediss://", "unix://")):
-            raise ValueError(f"TOLK_QUEUE_URL must be a redis:// URL, not {settings.queue_url!r}")
+            shown = without_password(settings.queue_url)
+            raise ValueError(f"TOLK_QUEUE_URL must be a redis:// URL, not {shown!r}")
         return RedisHuey(settings.queue_name, url=settings.queue_url, results=False, blocking=True)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     return SqliteHuey(settings.queue_name, filename=str(settings.data_dir / "queue.db"), results=False)

@@ -98,6 +98,14 @@ def set_password(session: Session, user: User, password: str) -> None:
     session.flush()
 
 
+def set_disabled(session: Session, user: User, disabled: bool) -> None:
+    """Disable an account (its sessions end and its tokens stop working) or enable it again."""
+    user.disabled = disabled
+    if disabled:
+        end_all_sessions(session, user)
+    session.flush()
+
+
 def find_user(session: Session, username: str) -> User | None:
     return session.scalar(select(User).where(User.username == username.strip().lower()))
 

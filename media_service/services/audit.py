@@ -17,6 +17,7 @@ from media_service.auth import Actor
 from media_service.models import AuditEntry, MediaItem
 
 _NEW_ITEMS = "tolk_audit_new_items"
+MAX_DETAIL_ITEMS = 50  # of a list, such as the kinds of variants ordered
 MAX_DETAIL_CHARS = 200
 # Never written to the log, whatever a form or body calls them.
 SECRET_FIELDS = ("password", "token", "csrf")
@@ -76,19 +77,26 @@ def settle(session: Session, entry: AuditEntry) -> None:
 
 
 def safe_details(fields: dict[str, Any]) -> dict[str, Any]:
-    """What a request changed, for the log: secrets left out, long texts cut."""
-    kept: dict[str, Any] = {}
-    for name, value in fields.items():
-        if any(secret in name.lower() for secret in SECRET_FIELDS):
-            continue
-        if isinstance(value, str) and len(value) > MAX_DETAIL_CHARS:
-            value = value[:MAX_DETAIL_CHARS] + "…"
-        elif hasattr(value, "filename"):  # an uploaded file: its name, not its content
-            value = {"file": str(value.filename)[:MAX_DETAIL_CHARS]}
-        elif not isinstance(value, str | int | float | bool | list | dict | None):
-            value = str(value)[:MAX_DETAIL_CHARS]
-        kept[name] = value
-    return kept
+    """What a request changed, for the log: secrets left out and long texts cut, at any depth."""
+    return {
+        name: _safe_value(value)
+        for name, value in fields.items()
+        if not any(secret in str(name).lower() for secret in SECRET_FIELDS)
+    }
+
+
+def _safe_value(value: Any) -> Any:
+    if isinstance(value, dict):
+        return safe_details(value)
+    if isinstance(value, list | tuple):
+        return [_safe_value(part) for part in value[:MAX_DETAIL_ITEMS]]
+    if isinstance(value, str):
+        return value[:MAX_DETAIL_CHARS] + "…" if len(value) > MAX_DETAIL_CHARS else value
+    if hasattr(value, "filename"):  # an uploaded file: its name, not its content
+        return {"file": str(value.filename)[:MAX_DETAIL_CHARS]}
+    if isinstance(value, int | float | bool) or value is None:
+        return value
+    return str(value)[:MAX_DETAIL_CHARS]
 
 
 def list_entries(

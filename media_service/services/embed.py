@@ -12,7 +12,6 @@ import math
 import re
 from dataclasses import dataclass
 from html import escape
-from pathlib import Path
 from urllib.parse import SplitResult, urlsplit
 
 from media_service.errors import ServiceError
@@ -148,29 +147,3 @@ def oembed_answer(
             thumbnail_url=thumbnail.url, thumbnail_width=thumbnail.width, thumbnail_height=thumbnail.height
         )
     return answer
-
-
-_SOF_MARKERS = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
-_JPEG_HEADER_BYTES = 64 * 1024
-
-
-def jpeg_size(path: Path) -> tuple[int, int] | None:
-    """Width and height of a JPEG from its frame header; None when there is none to read."""
-    with path.open("rb") as file:
-        data = file.read(_JPEG_HEADER_BYTES)
-    if not data.startswith(b"\xff\xd8"):
-        return None
-    position = 2
-    while position + 9 <= len(data):
-        if data[position] != 0xFF:
-            return None
-        marker = data[position + 1]
-        if marker == 0xFF:  # fill byte
-            position += 1
-            continue
-        if marker in _SOF_MARKERS:
-            height = int.from_bytes(data[position + 5 : position + 7], "big")
-            width = int.from_bytes(data[position + 7 : position + 9], "big")
-            return (width, height) if width and height else None
-        position += 2 + int.from_bytes(data[position + 2 : position + 4], "big")
-    return None

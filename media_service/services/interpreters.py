@@ -7,7 +7,6 @@ refusals reach the editor as 422 answers naming the field.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import asdict
 from typing import Any
 
@@ -20,7 +19,7 @@ from media_service.models import FileRole, InterpreterRecording, MediaItem
 from media_service.services.captions import normalise_language
 from media_service.services.cleanup import delete_after_commit
 from media_service.services.files import keep_probed_file
-from media_service.services.media import probe_upload, receive_upload
+from media_service.services.media import UploadBody, probe_upload, receive_upload
 from media_service.storage import Storage
 from transcode.facts import MediaFacts
 from transcode.layout import (
@@ -162,7 +161,7 @@ async def store_interpreter(
     storage: Storage,
     settings: Settings,
     item: MediaItem,
-    chunks: AsyncIterator[bytes],
+    chunks: UploadBody,
     *,
     language: str = SIGN_LANGUAGE_DEFAULT,
     layout: dict[str, Any] | None = None,

@@ -24,7 +24,7 @@ from media_service.models import (
     Variant,
     VariantKind,
 )
-from media_service.services.cleanup import delete_after_commit, delete_after_rollback
+from media_service.services.cleanup import delete_after_commit
 from media_service.services.files import keep_probed_file
 from media_service.storage import PendingFile, Storage, sha256_of
 from transcode.binary import ffmpeg_path
@@ -215,17 +215,6 @@ def render_poster(settings: Settings, source: Path, facts: MediaFacts, output: P
         raise Invalid(f"the file could not be decoded: {error}") from error
 
 
-def _stored_file(storage: Storage, key: str, role: FileRole, content_type: str) -> MediaFile:
-    path = storage.path(key)
-    return MediaFile(
-        role=role,
-        storage_key=key,
-        content_type=content_type,
-        size_bytes=path.stat().st_size,
-        sha256=sha256_of(path),
-    )
-
-
 async def store_source(
     session: Session,
     storage: Storage,
@@ -246,9 +235,16 @@ async def store_source(
         _check_kind(item, facts)
         with storage.scratch_path(".jpg") as poster_path:
             await run_in_threadpool(render_poster, settings, upload.path, facts, poster_path)
-            poster_key = storage.new_key("jpg")
-            storage.commit(poster_path, poster_key)
-            delete_after_rollback(session, storage, [poster_key])
+            poster_facts = await run_in_threadpool(probe, poster_path)
+            poster = keep_probed_file(
+                session,
+                storage,
+                poster_path,
+                poster_facts,
+                role=FileRole.POSTER,
+                size=poster_path.stat().st_size,
+                sha256=sha256_of(poster_path),
+            )
         source = keep_probed_file(
             session,
             storage,
@@ -264,6 +260,6 @@ async def store_source(
     for old in replaced:
         item.files.remove(old)
     delete_after_commit(session, storage, [f.storage_key for f in replaced])
-    item.files.extend([source, _stored_file(storage, poster_key, FileRole.POSTER, "image/jpeg")])
+    item.files.extend([source, poster])
     session.flush()
     return source

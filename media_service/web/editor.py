@@ -46,7 +46,7 @@ from media_service.services.interpreters import InvalidField
 from media_service.urls import file_url
 from media_service.web.pages import item_view, render, templates
 from transcode.captions import CaptionError, parse_captions, quality_warnings
-from transcode.layout import BLUE_KEY, GREEN_KEY, Corner
+from transcode.layout import KEY_PRESETS, Corner
 
 router = APIRouter(prefix="/editor", include_in_schema=False)
 
@@ -57,7 +57,6 @@ ITEMS_PER_PAGE = 50
 AUDIT_PER_PAGE = 50
 SIZE_CHOICES = (0.5, 0.6, 0.7, 0.8, 0.9)
 MARGIN_CHOICES = (0.0, 0.02, 0.05, 0.1)
-KEY_COLOURS = {"green": GREEN_KEY, "blue": BLUE_KEY}
 TABS = ("details", "captions", "interpreter", "variants")
 # Every form the pages post carries the session's CSRF token.
 FORM = [Depends(form_csrf_field)]
@@ -438,7 +437,7 @@ def _key_choice(layout: dict[str, Any]) -> str:
     key = layout.get("key") or {}
     colour = key.get("colour")
     return next(
-        (name for name, value in KEY_COLOURS.items() if value == colour), "none" if not key else "custom"
+        (name for name, value in KEY_PRESETS.items() if value == colour), "none" if not key else "custom"
     )
 
 
@@ -513,9 +512,9 @@ def _layout_changes(
     current = (recording.layout or {}).get("key")
     if key == "none":
         changes["key"] = None
-    elif key in KEY_COLOURS and _key_choice(recording.layout or {}) != key:
+    elif key in KEY_PRESETS and _key_choice(recording.layout or {}) != key:
         changes["key"] = {"colour": key}
-    elif key not in KEY_COLOURS and key != "custom":
+    elif key not in KEY_PRESETS and key != "custom":
         raise InvalidField("layout.key", f"choose none, green or blue, not {key!r}")
     else:
         changes["key"] = current

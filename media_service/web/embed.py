@@ -12,12 +12,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
-from media_service.deps import SessionDep, SettingsDep, StorageDep
+from media_service.deps import SessionDep, SettingsDep
 from media_service.errors import NotFound
 from media_service.i18n import choose_language, translator
 from media_service.models import FileRole, MediaItem
 from media_service.services import embed, media
-from media_service.storage import Storage
 from media_service.urls import absolute_url, embed_url, file_url, oembed_url
 from media_service.web.pages import player_view, render, templates
 
@@ -70,7 +69,7 @@ def embed_player(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
-    start: Annotated[float, Query(ge=0, description="Start at this many seconds")] = 0,
+    start: Annotated[float, Query(ge=0, allow_inf_nan=False, description="Start at this many seconds")] = 0,
     captions: Annotated[
         str | None, Query(pattern=CAPTION_CHOICE, description="Caption language, or 'off'")
     ] = None,
@@ -109,7 +108,6 @@ def embed_demo(item_id: int, request: Request, session: SessionDep, settings: Se
 def oembed(
     request: Request,
     session: SessionDep,
-    storage: StorageDep,
     settings: SettingsDep,
     url: Annotated[str, Query(description="A watch or embed page of this site")],
     maxwidth: Annotated[int | None, Query(ge=1)] = None,
@@ -132,16 +130,16 @@ def oembed(
         html=_iframe(settings.public_url, item, size, language),
         size=size,
         provider_url=absolute_url(settings.public_url, "/"),
-        thumbnail=_thumbnail(item, storage, settings.public_url),
+        thumbnail=_thumbnail(item, settings.public_url),
     )
     return JSONResponse(answer, headers={"access-control-allow-origin": "*"})
 
 
-def _thumbnail(item: MediaItem, storage: Storage, public_url: str) -> embed.Thumbnail | None:
+def _thumbnail(item: MediaItem, public_url: str) -> embed.Thumbnail | None:
     poster = item.file_with_role(FileRole.POSTER)
     if poster is None:
         return None
-    size = embed.jpeg_size(storage.path(poster.storage_key))
-    if size is None:
+    video = poster.facts.get("video") if poster.facts else None
+    if not video:
         return None
-    return embed.Thumbnail(absolute_url(public_url, file_url(poster)), *size)
+    return embed.Thumbnail(absolute_url(public_url, file_url(poster)), video["width"], video["height"])
