@@ -12,7 +12,9 @@ in the same transaction as the change.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import AsyncIterator, Iterator
+from contextlib import AbstractContextManager
 from typing import Annotated, Any
 
 from fastapi import Depends, Form, HTTPException, Request
@@ -32,11 +34,39 @@ CSRF_FIELD = "csrf_token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 _NOBODY = object()
+_DIGITS = re.compile(r"[0-9]+")
 
 bearer = HTTPBearer(
     auto_error=False,
     description="An API token: `tolk token create`, or made by an editor under /editor/tokens",
 )
+
+
+def whole_number(text: str | None) -> int | None:
+    """``text`` as a number when it is plain ASCII digits (not "²", "-1" or " 1"), else None."""
+    return int(text) if text is not None and _DIGITS.fullmatch(text) else None
+
+
+def declared_length(request: Request) -> int | None:
+    """The body size the client declared in Content-Length, or None (absent, chunked, bogus)."""
+    return whole_number(request.headers.get("content-length"))
+
+
+def writes_held_back(session: Session) -> AbstractContextManager[Session]:
+    """Keep ``session``'s pending writes (the audit entry, a token's last use) from being
+    flushed by a query while an upload streams in and is probed, which may take minutes.
+
+    The first flush opens the write transaction, and on SQLite that is the database's one
+    write lock: held open, it makes every other writer wait (and give up, "database is
+    locked"). Reads take no lock in WAL mode; an explicit ``flush`` inside still writes.
+    """
+    return session.no_autoflush
+
+
+def _is_json(content_type: str) -> bool:
+    """FastAPI's rule for a JSON body: ``application/json`` or ``application/<anything>+json``."""
+    main_type, _, subtype = content_type.partition(";")[0].strip().lower().partition("/")
+    return main_type == "application" and (subtype == "json" or subtype.endswith("+json"))
 
 
 def get_settings_dep(request: Request) -> Settings:
@@ -164,8 +194,11 @@ async def _write_details(request: Request) -> dict[str, Any]:
         content_type = request.headers.get("content-type", "")
         if content_type.startswith(_FORM_TYPES):
             fields.update((await request.form()).items())
-        elif content_type.startswith("application/json"):
-            body = json.loads(await request.body() or b"{}")
+        elif _is_json(content_type):
+            try:
+                body = json.loads(await request.body() or b"{}")
+            except ValueError:  # the route refuses it (422); the log has the query alone
+                body = None
             if isinstance(body, dict):
                 fields.update(body)
     return audit.safe_details(fields)
@@ -180,17 +213,20 @@ async def require_editor(
         yield actor
         return
     route = request.scope.get("route")
-    item_id = request.path_params.get("item_id")
-    entry = audit.record(
-        session,
-        actor,
-        getattr(route, "name", request.url.path),
-        summary=getattr(route, "summary", None) or getattr(route, "name", ""),
-        method=request.method,
-        path=request.url.path,
-        item_id=int(item_id) if item_id is not None and str(item_id).isdigit() else None,
-        details=await _write_details(request),
-    )
+    details = await _write_details(request)
+    # Not flushed here but by the route's first write: a route that streams an upload first
+    # holds no write lock meanwhile (see ``writes_held_back``).
+    with writes_held_back(session):
+        entry = audit.record(
+            session,
+            actor,
+            getattr(route, "name", request.url.path),
+            summary=getattr(route, "summary", None) or getattr(route, "name", ""),
+            method=request.method,
+            path=request.url.path,
+            item_id=whole_number(request.path_params.get("item_id")),
+            details=details,
+        )
     yield actor
     audit.settle(session, entry)
 
@@ -208,4 +244,3 @@ def require_admin(actor: EditorActor) -> Actor:
 AdminActor = Annotated[Actor, Depends(require_admin)]
 EditorDep = Annotated[bool, Depends(is_editor)]
 RequireEditor = Depends(require_editor, scope="function")
-RequireAdmin = Depends(require_admin)

@@ -9,10 +9,12 @@ import os
 import time
 from pathlib import Path
 
+from fastapi import Request
 from fastapi.testclient import TestClient
 from upload_helpers import TUS, create_upload, metadata, patch
 
 from media_service.api.uploads import clear_stale_uploads, uploads_dir
+from media_service.deps import declared_length
 
 
 def new_item(client: TestClient, auth: dict[str, str], kind: str = "film") -> int:
@@ -123,3 +125,39 @@ def test_stale_uploads_are_cleared(client: TestClient) -> None:
     os.utime(stale, (old, old))
     assert clear_stale_uploads(settings) == 1
     assert not stale.exists() and fresh.exists()
+
+
+def test_an_item_id_that_is_not_plain_digits_is_refused_not_a_crash(
+    client: TestClient, auth: dict[str, str]
+) -> None:
+    # "²".isdigit() is True, but int("²") raises: only ASCII digits are an id.
+    upload = create_upload(client, auth, 10, item_id="²", target="source", filename="a", filetype="b")
+    assert upload.status_code == 422
+    assert client.patch("/api/media/%C2%B2", json={"title": "x"}, headers=auth).status_code == 422
+    assert client.delete("/api/media/%C2%B2", headers=auth).status_code == 422
+    assert client.put("/api/media/%C2%B2/file", content=b"x", headers=auth).status_code == 422
+
+
+def test_a_body_that_is_not_json_is_refused_not_a_crash(client: TestClient, auth: dict[str, str]) -> None:
+    body = b'{"kind": "film", "title": "x"}'
+    for content_type, content in [
+        ("application/json", b'{"kind": "film", "title": '),
+        ("application/jsonp", b"callback(" + body + b")"),
+        ("application/jsonp", body),
+    ]:
+        response = client.post("/api/media", content=content, headers={**auth, "Content-Type": content_type})
+        assert 400 <= response.status_code < 500, (content_type, response.status_code)
+    # A JSON type FastAPI takes (a "+json" suffix) is still read and logged.
+    vendor = client.post(
+        "/api/media", content=body, headers={**auth, "Content-Type": "application/vnd.tolk+json"}
+    )
+    assert vendor.status_code == 201, vendor.text
+
+
+def test_declared_length_takes_ascii_digits_only() -> None:
+    def length(value: str | None) -> int | None:
+        headers = [(b"content-length", value.encode())] if value is not None else []
+        return declared_length(Request({"type": "http", "headers": headers}))
+
+    assert length("1234") == 1234
+    assert [length(v) for v in (None, "", "²", "-1", " 12", "1e3", "12 ")] == [None] * 7

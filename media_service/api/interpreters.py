@@ -9,7 +9,15 @@ from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from media_service.api.schemas import FileOut, file_out
-from media_service.deps import EditorDep, RequireEditor, SessionDep, SettingsDep, StorageDep
+from media_service.deps import (
+    EditorDep,
+    RequireEditor,
+    SessionDep,
+    SettingsDep,
+    StorageDep,
+    declared_length,
+    writes_held_back,
+)
 from media_service.models import InterpreterRecording, MediaItem
 from media_service.services import interpreters, media
 from media_service.services.captions import LANGUAGE_NAMES
@@ -120,18 +128,18 @@ async def upload_interpreter(
     filename: Annotated[str, Query(max_length=300, description="Original name, for display")] = "",
 ) -> InterpreterOut:
     """Shown bottom right at the default size until its layout is changed with PATCH."""
-    item = media.get_item(session, item_id, include_unpublished=True)
-    length = request.headers.get("content-length")
-    recording = await interpreters.store_interpreter(
-        session,
-        storage,
-        settings,
-        item,
-        request.stream(),
-        language=language,
-        original_name=filename,
-        declared_length=int(length) if length and length.isdigit() else None,
-    )
+    with writes_held_back(session):
+        item = media.get_item(session, item_id, include_unpublished=True)
+        recording = await interpreters.store_interpreter(
+            session,
+            storage,
+            settings,
+            item,
+            request.stream(),
+            language=language,
+            original_name=filename,
+            declared_length=declared_length(request),
+        )
     return interpreter_out(item, recording)
 
 

@@ -7,7 +7,15 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response, status
 
 from media_service.api.schemas import ItemCreate, ItemOut, ItemPage, ItemUpdate, item_out
-from media_service.deps import EditorDep, RequireEditor, SessionDep, SettingsDep, StorageDep
+from media_service.deps import (
+    EditorDep,
+    RequireEditor,
+    SessionDep,
+    SettingsDep,
+    StorageDep,
+    declared_length,
+    writes_held_back,
+)
 from media_service.models import MediaKind
 from media_service.services import media, variants
 
@@ -98,16 +106,16 @@ async def upload_media_file(
     Refused with 415 when it is not media, 422 when it is damaged or has no usable stream,
     413 when it is larger than the limit; nothing of a refused file is kept.
     """
-    item = media.get_item(session, item_id, include_unpublished=True)
-    length = request.headers.get("content-length")
-    await media.store_source(
-        session,
-        storage,
-        settings,
-        item,
-        request.stream(),
-        original_name=filename,
-        declared_length=int(length) if length and length.isdigit() else None,
-    )
+    with writes_held_back(session):
+        item = media.get_item(session, item_id, include_unpublished=True)
+        await media.store_source(
+            session,
+            storage,
+            settings,
+            item,
+            request.stream(),
+            original_name=filename,
+            declared_length=declared_length(request),
+        )
     variants.after_source_upload(session, storage, request.app.state.job_queue, item)
     return item_out(item)

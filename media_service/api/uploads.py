@@ -24,7 +24,15 @@ from starlette.concurrency import run_in_threadpool
 from tuspyserver import create_tus_router
 
 from media_service.config import Settings
-from media_service.deps import AuthenticatedEditor, SessionDep, SettingsDep, StorageDep, authenticated_editor
+from media_service.deps import (
+    AuthenticatedEditor,
+    SessionDep,
+    SettingsDep,
+    StorageDep,
+    authenticated_editor,
+    whole_number,
+    writes_held_back,
+)
 from media_service.errors import Invalid, NotFound, TooLarge
 from media_service.services import audit, interpreters, media, variants
 
@@ -58,10 +66,10 @@ def clear_stale_uploads(settings: Settings) -> int:
 
 
 def _item_id(metadata: dict) -> int:
-    value = str(metadata.get("item_id", ""))
-    if not value.isdigit():
+    item_id = whole_number(str(metadata.get("item_id", "")))
+    if item_id is None:
         raise Invalid("Upload-Metadata needs item_id: the id of the media item the file is for")
-    return int(value)
+    return item_id
 
 
 def _target(metadata: dict) -> str:
@@ -103,32 +111,34 @@ def _finish_upload(
         path = Path(location)
         try:
             target = _target(metadata)
-            item = media.get_item(session, _item_id(metadata), include_unpublished=True)
             name = str(metadata.get("filename", ""))[:300]
-            entry = audit.record(
-                session,
-                actor,
-                f"upload_{target}",
-                summary=TARGETS[target],
-                method=request.method,
-                path=request.url.path,
-                item_id=item.id,
-                details={"file": name},
-            )
-            received = await run_in_threadpool(media.ReceivedFile.at, path)
-            if target == "source":
-                await media.store_source(session, storage, settings, item, received, original_name=name)
-                variants.after_source_upload(session, storage, request.app.state.job_queue, item)
-            else:
-                await interpreters.store_interpreter(
+            with writes_held_back(session):
+                item = media.get_item(session, _item_id(metadata), include_unpublished=True)
+                entry = audit.record(
                     session,
-                    storage,
-                    settings,
-                    item,
-                    received,  # type: ignore[arg-type]  (store_interpreter takes a ReceivedFile too)
-                    language=str(metadata.get("language") or interpreters.SIGN_LANGUAGE_DEFAULT),
-                    original_name=name,
+                    actor,
+                    f"upload_{target}",
+                    summary=TARGETS[target],
+                    method=request.method,
+                    path=request.url.path,
+                    item_id=item.id,
+                    details={"file": name},
                 )
+                received = await run_in_threadpool(media.ReceivedFile.at, path)
+                if target == "source":
+                    await media.store_source(session, storage, settings, item, received, original_name=name)
+                else:
+                    await interpreters.store_interpreter(
+                        session,
+                        storage,
+                        settings,
+                        item,
+                        received,
+                        language=str(metadata.get("language") or interpreters.SIGN_LANGUAGE_DEFAULT),
+                        original_name=name,
+                    )
+            if target == "source":
+                variants.after_source_upload(session, storage, request.app.state.job_queue, item)
             audit.settle(session, entry)
         except NotFound as error:
             raise Invalid(f"the upload cannot be stored: {error.message}") from error

@@ -7,6 +7,7 @@ queue message, two workers or a recovering process can never both own a job.
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import os
 import secrets
@@ -110,10 +111,11 @@ def beat(
 
 
 def finish(session: Session, job_id: int, worker: WorkerIdentity) -> bool:
-    """Mark a job done, in the transaction that publishes its outputs; False if not ours."""
+    """Mark a job done, in the transaction that publishes its outputs; False if not ours or
+    if it was cancelled meanwhile (its outputs are then not to be published)."""
     result = session.execute(
         update(Job)
-        .where(*_owned(job_id, worker))
+        .where(*_owned(job_id, worker), Job.cancel_requested.is_(False))
         .values(state=JobState.DONE, progress=1.0, eta_seconds=0.0, error=None, finished_at=utcnow())
     )
     return result.rowcount == 1
@@ -170,9 +172,14 @@ def cancelled(session: Session, job_id: int, worker: WorkerIdentity) -> bool:
     return _end(session, _owned(job_id, worker), JobState.CANCELLED, None)
 
 
+def cancelled_if_requested(session: Session, job_id: int, worker: WorkerIdentity) -> bool:
+    """End this worker's job as cancelled when a cancel was asked for; False if none was."""
+    return _end(session, (*_owned(job_id, worker), Job.cancel_requested.is_(True)), JobState.CANCELLED, None)
+
+
 def release(session: Session, job_id: int, worker: WorkerIdentity) -> bool:
     """Give a job back because this worker is shutting down; the attempt does not count."""
-    if _end(session, (*_owned(job_id, worker), Job.cancel_requested.is_(True)), JobState.CANCELLED, None):
+    if cancelled_if_requested(session, job_id, worker):
         return True
     values = {**_requeue_values(None), "attempts": Job.attempts - 1}
     return session.execute(update(Job).where(*_owned(job_id, worker)).values(**values)).rowcount == 1
@@ -200,7 +207,8 @@ def request_cancel(session: Session, job: Job) -> Job:
 def cancel_active_jobs(session: Session, item: MediaItem) -> None:
     """Cancel every queued or running job of ``item`` (its source was replaced)."""
     for job in session.scalars(select(Job).where(Job.item_id == item.id, Job.state.in_(ACTIVE_STATES))):
-        request_cancel(session, job)
+        with contextlib.suppress(Conflict):  # it ended meanwhile: there is nothing to cancel
+            request_cancel(session, job)
 
 
 def _process_alive(pid: int) -> bool:

@@ -234,6 +234,9 @@ class JobRunner:
             elif self.stopping.is_set():
                 records.release(session, context.job_id, self.worker)
                 log.info("job %s given back: this worker is stopping", context.job_id)
+            elif records.cancelled_if_requested(session, context.job_id, self.worker):
+                # The cancel came after the last heartbeat, just before the job could finish.
+                log.info("job %s cancelled", context.job_id)
             else:
                 log.info("job %s was given to another worker", context.job_id)
 

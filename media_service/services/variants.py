@@ -27,6 +27,7 @@ from media_service.models import (
     FileRole,
     InterpreterRecording,
     Job,
+    MediaFile,
     MediaItem,
     Variant,
     VariantKind,
@@ -47,6 +48,7 @@ JOB_KIND = "variants"
 CAPTIONED_KINDS = (VariantKind.CAPTIONED, VariantKind.SIGNED_CAPTIONED)
 # Tracks a captioned variant can burn in, best first (descriptions and chapters are not shown).
 BURNABLE_CAPTIONS = (CaptionKind.CAPTIONS, CaptionKind.SUBTITLES)
+SOURCE_REPLACED = "the film or song this job was ordered for has been replaced or removed"
 
 
 def _caption_track(item: MediaItem, track_id: int | None) -> CaptionTrack | None:
@@ -123,6 +125,9 @@ def after_source_upload(session: Session, storage: Storage, queue: JobQueue, ite
     item had follow in a second job when the item still has what they need.
     """
     records.cancel_active_jobs(session, item)
+    # The item was read before the upload streamed in, holding no lock: a job of the old film
+    # may have published variants since.
+    session.refresh(item, ["files", "variants"])
     stale = list(item.variants)
     remake = [v.kind for v in stale if v.kind is not VariantKind.WEB]
     for variant in stale:
@@ -159,14 +164,20 @@ class _Inputs:
     cover: builder.MediaFile | None
 
 
+def _ordered_source(item: MediaItem, payload: dict) -> MediaFile | None:
+    """The item's film or song if it is still the one the job was ordered for, else None."""
+    source = item.file_with_role(FileRole.SOURCE)
+    return source if source is not None and source.id == payload["source_file_id"] else None
+
+
 def _load_inputs(session: Session, context: JobContext) -> _Inputs:
     job = session.get(Job, context.job_id)
     if job is None:
         raise UnrunnableJob(f"job {context.job_id} is gone")
     item, payload, storage = job.item, context.payload, context.storage
-    source = item.file_with_role(FileRole.SOURCE)
-    if source is None or source.id != payload["source_file_id"] or not source.facts:
-        raise UnrunnableJob("the film or song this job was ordered for has been replaced or removed")
+    source = _ordered_source(item, payload)
+    if source is None or not source.facts:
+        raise UnrunnableJob(SOURCE_REPLACED)
     interpreter = None
     layout = InterpreterLayout()
     if (recording_id := payload.get("interpreter_id")) is not None:
@@ -266,9 +277,13 @@ def _publish(context: JobContext, item_id: int, outputs: list[_Output]) -> None:
     """Move the outputs into storage and make them the item's variants, all or nothing."""
     storage = context.storage
     with session_scope(context.sessions) as session:
-        context.finish(session)
+        context.finish(session)  # not if cancelled (as a replaced film's jobs are)
         item = session.get(MediaItem, item_id)
         assert item is not None
+        # Made from a film replaced since, they must not be shown as the new one's; raised
+        # before anything is moved into storage, the scratch outputs are simply removed.
+        if _ordered_source(item, context.payload) is None:
+            raise UnrunnableJob(SOURCE_REPLACED)
         for output in outputs:
             media_file = keep_probed_file(
                 session,
