@@ -28,8 +28,7 @@ def rgb_bytes(frame: av.VideoFrame, width: int, height: int) -> list[bytes]:
     """Rows of packed RGB bytes of ``frame`` scaled to ``width`` x ``height``."""
     plane = frame.reformat(width=width, height=height, format="rgb24").planes[0]
     data = bytes(plane)
-    return [data[row * plane.line_size : row * plane.line_size + width * 3]
-            for row in range(height)]
+    return [data[row * plane.line_size : row * plane.line_size + width * 3] for row in range(height)]
 
 
 def pixel(rows: list[bytes], x: int, y: int) -> RGB:
@@ -48,8 +47,11 @@ def close(actual: RGB, expected: RGB, tolerance: int = 24) -> bool:
 
 def mean_difference(first: list[bytes], second: list[bytes]) -> float:
     """Mean absolute difference per byte, on every fourth row."""
-    pairs = [(a, b) for row_a, row_b in zip(first[::4], second[::4], strict=True)
-             for a, b in zip(row_a, row_b, strict=True)]
+    pairs = [
+        (a, b)
+        for row_a, row_b in zip(first[::4], second[::4], strict=True)
+        for a, b in zip(row_a, row_b, strict=True)
+    ]
     return sum(abs(a - b) for a, b in pairs) / len(pairs)
 
 
@@ -73,16 +75,15 @@ def test_input_is_guarded_and_named_as_a_file(film: Path, tmp_path: Path) -> Non
 
 @pytest.mark.parametrize(("duration", "expected"), [(2.0, "0.2"), (60.0, "1.0"), (0.5, "0.05")])
 def test_frame_is_taken_early_but_inside(duration: float, expected: str, tmp_path: Path) -> None:
-    facts = MediaFacts("mov,mp4,m4a,3gp,3g2,mj2", duration, 1000,
-                       video=VideoFacts("h264", 320, 180, 25.0, "yuv420p"))
+    facts = MediaFacts(
+        "mov,mp4,m4a,3gp,3g2,mj2", duration, 1000, video=VideoFacts("h264", 320, 180, 25.0, "yuv420p")
+    )
     args = poster_args(tmp_path / "in.mp4", facts, tmp_path / "out")
     assert args[args.index("-ss") + 1] == expected
     assert args.index("-ss") < args.index("-i")
 
 
-def test_film_poster_is_the_frame_at_ten_percent(
-    film: Path, tmp_path: Path, ffmpeg: str
-) -> None:
+def test_film_poster_is_the_frame_at_ten_percent(film: Path, tmp_path: Path, ffmpeg: str) -> None:
     poster = make_poster(film, tmp_path, ffmpeg)
     assert (poster.width, poster.height) == (640, 360)
     rows = rgb_bytes(poster, 640, 360)
@@ -99,15 +100,48 @@ def test_song_poster_is_a_waveform(song: Path, tmp_path: Path, ffmpeg: str) -> N
     assert close(pixel(rows, 320, 180), colour(WAVEFORM_COLOUR))  # a steady tone: a full band
 
 
-def test_song_with_cover_shows_the_cover(
-    song: Path, tmp_path: Path, ffmpeg: str
-) -> None:
+def test_song_with_cover_shows_the_cover(song: Path, tmp_path: Path, ffmpeg: str) -> None:
     cover, covered = tmp_path / "cover.png", tmp_path / "covered.m4a"
-    subprocess.run([ffmpeg, "-v", "error", "-f", "lavfi", "-i", "color=c=red:size=64x64",
-                    "-frames:v", "1", "-update", "1", str(cover)], check=True)
-    subprocess.run([ffmpeg, "-v", "error", "-i", str(song), "-i", str(cover), "-map", "0:a",
-                    "-map", "1:v", "-c:a", "copy", "-c:v", "mjpeg", "-disposition:v",
-                    "attached_pic", str(covered)], check=True)
+    subprocess.run(
+        [
+            ffmpeg,
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "color=c=red:size=64x64",
+            "-frames:v",
+            "1",
+            "-update",
+            "1",
+            str(cover),
+        ],
+        check=True,
+    )
+    subprocess.run(
+        [
+            ffmpeg,
+            "-v",
+            "error",
+            "-i",
+            str(song),
+            "-i",
+            str(cover),
+            "-map",
+            "0:a",
+            "-map",
+            "1:v",
+            "-c:a",
+            "copy",
+            "-c:v",
+            "mjpeg",
+            "-disposition:v",
+            "attached_pic",
+            str(covered),
+        ],
+        check=True,
+    )
     poster = make_poster(covered, tmp_path, ffmpeg, width=128)
     assert (poster.width, poster.height) == (128, 128)
     assert close(pixel(rgb_bytes(poster, 128, 128), 64, 64), (255, 0, 0))
@@ -115,8 +149,10 @@ def test_song_with_cover_shows_the_cover(
 
 def test_rotation_is_applied(film: Path, tmp_path: Path, ffmpeg: str) -> None:
     rotated = tmp_path / "rotated.mp4"
-    subprocess.run([ffmpeg, "-v", "error", "-display_rotation", "90", "-i", str(film),
-                    "-c", "copy", str(rotated)], check=True)
+    subprocess.run(
+        [ffmpeg, "-v", "error", "-display_rotation", "90", "-i", str(film), "-c", "copy", str(rotated)],
+        check=True,
+    )
     poster = make_poster(rotated, tmp_path, ffmpeg, width=180)
     assert (poster.width, poster.height) == (180, 320)
     # Rotated a quarter turn anticlockwise, the film's top row becomes the poster's left
@@ -129,9 +165,23 @@ def test_rotation_is_applied(film: Path, tmp_path: Path, ffmpeg: str) -> None:
 
 def test_non_square_pixels_and_odd_width(tmp_path: Path, ffmpeg: str) -> None:
     anamorphic = tmp_path / "anamorphic.mp4"
-    subprocess.run([ffmpeg, "-v", "error", "-f", "lavfi",
-                    "-i", "testsrc2=size=160x180:rate=25:duration=0.4,setsar=2",
-                    "-c:v", "libx264", "-pix_fmt", "yuv420p", str(anamorphic)], check=True)
+    subprocess.run(
+        [
+            ffmpeg,
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=160x180:rate=25:duration=0.4,setsar=2",
+            "-c:v",
+            "libx264",
+            "-pix_fmt",
+            "yuv420p",
+            str(anamorphic),
+        ],
+        check=True,
+    )
     poster = make_poster(anamorphic, tmp_path, ffmpeg, width=333)
     assert (poster.width, poster.height) == (332, 186)  # 16:9 as shown; even, not wider
 
@@ -139,8 +189,23 @@ def test_non_square_pixels_and_odd_width(tmp_path: Path, ffmpeg: str) -> None:
 def test_jpeg_named_jpg_as_source(tmp_path: Path, ffmpeg: str) -> None:
     """ffmpeg would pick the refused image2 demuxer by the name; the builder forces jpeg_pipe."""
     image = tmp_path / "still.jpg"
-    subprocess.run([ffmpeg, "-v", "error", "-f", "lavfi", "-i", "color=c=blue:size=320x240",
-                    "-frames:v", "1", "-update", "1", str(image)], check=True)
+    subprocess.run(
+        [
+            ffmpeg,
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "color=c=blue:size=320x240",
+            "-frames:v",
+            "1",
+            "-update",
+            "1",
+            str(image),
+        ],
+        check=True,
+    )
     poster = make_poster(image, tmp_path, ffmpeg, width=160)
     assert (poster.width, poster.height) == (160, 120)
     assert close(pixel(rgb_bytes(poster, 160, 120), 80, 60), (0, 0, 255))

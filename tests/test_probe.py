@@ -26,8 +26,7 @@ def made(ffmpeg: str, tmp_path_factory: pytest.TempPathFactory) -> Callable[...,
         output = folder / name
         if not output.exists():
             subprocess.run(
-                [ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error", *args, "-y",
-                 str(output)],
+                [ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error", *args, "-y", str(output)],
                 check=True,
             )
         return output
@@ -75,8 +74,9 @@ def test_interpreter_has_picture_only(interpreter: Path) -> None:
 def test_rotation_from_display_matrix(
     film: Path, made: Callable[..., Path], display_rotation: str, rotation: int
 ) -> None:
-    rotated = made(f"rotated{display_rotation}.mp4", "-display_rotation", display_rotation,
-                   "-i", str(film), "-c", "copy")
+    rotated = made(
+        f"rotated{display_rotation}.mp4", "-display_rotation", display_rotation, "-i", str(film), "-c", "copy"
+    )
     facts = probe(rotated)
     assert facts.video is not None and facts.video.rotation == rotation
     assert facts.video.display_size == (180, 320)
@@ -84,21 +84,29 @@ def test_rotation_from_display_matrix(
 
 
 def test_non_square_pixels(made: Callable[..., Path]) -> None:
-    anamorphic = made("anamorphic.mp4", "-f", "lavfi",
-                      "-i", "testsrc2=size=160x180:rate=25:duration=0.4,setsar=2",
-                      "-c:v", "libx264", "-pix_fmt", "yuv420p")
+    anamorphic = made(
+        "anamorphic.mp4",
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=size=160x180:rate=25:duration=0.4,setsar=2",
+        "-c:v",
+        "libx264",
+        "-pix_fmt",
+        "yuv420p",
+    )
     video = probe(anamorphic).video
     assert video is not None and video.sample_aspect_ratio == pytest.approx(2.0)
     assert video.display_size == (320, 180)
 
 
-@pytest.mark.parametrize(("name", "demuxer"), [("poster.jpg", "jpeg_pipe"),
-                                                ("poster.png", "png_pipe"),
-                                                ("poster.webp", "webp_pipe")])
+@pytest.mark.parametrize(
+    ("name", "demuxer"),
+    [("poster.jpg", "jpeg_pipe"), ("poster.png", "png_pipe"), ("poster.webp", "webp_pipe")],
+)
 def test_still_images(made: Callable[..., Path], name: str, demuxer: str) -> None:
     # A .jpg name would make libavformat pick the refused image2 demuxer: probe must not.
-    image = made(name, "-f", "lavfi", "-i", "testsrc2=size=320x180", "-frames:v", "1",
-                 "-update", "1")
+    image = made(name, "-f", "lavfi", "-i", "testsrc2=size=320x180", "-frames:v", "1", "-update", "1")
     facts = probe(image)
     assert facts.container == demuxer
     assert facts.duration == 0.0 and facts.audio is None
@@ -107,10 +115,24 @@ def test_still_images(made: Callable[..., Path], name: str, demuxer: str) -> Non
 
 
 def test_song_with_cover_image(song: Path, made: Callable[..., Path]) -> None:
-    cover = made("cover.png", "-f", "lavfi", "-i", "color=c=red:size=64x64", "-frames:v", "1",
-                 "-update", "1")
-    with_cover = made("covered.m4a", "-i", str(song), "-i", str(cover), "-map", "0:a", "-map",
-                      "1:v", "-c:a", "copy", "-c:v", "mjpeg", "-disposition:v", "attached_pic")
+    cover = made("cover.png", "-f", "lavfi", "-i", "color=c=red:size=64x64", "-frames:v", "1", "-update", "1")
+    with_cover = made(
+        "covered.m4a",
+        "-i",
+        str(song),
+        "-i",
+        str(cover),
+        "-map",
+        "0:a",
+        "-map",
+        "1:v",
+        "-c:a",
+        "copy",
+        "-c:v",
+        "mjpeg",
+        "-disposition:v",
+        "attached_pic",
+    )
     facts = probe(with_cover)
     assert facts.audio is not None and facts.duration == pytest.approx(2.0, abs=0.05)
     assert facts.video is not None and facts.video.is_still_image
@@ -123,8 +145,7 @@ def test_song_with_cover_image(song: Path, made: Callable[..., Path]) -> None:
         ("text.mp4", b"This is not a film, just some words.\n" * 20),
         ("random.mp4", os.urandom(64 * 1024)),
         ("empty.mp4", b""),
-        ("evil.mp4", b"#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:10,\n/etc/passwd\n"
-                     b"#EXT-X-ENDLIST\n"),
+        ("evil.mp4", b"#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:10,\n/etc/passwd\n#EXT-X-ENDLIST\n"),
         ("list.mp4", b"ffconcat version 1.0\nfile '/etc/passwd'\n"),
     ],
 )
@@ -187,8 +208,10 @@ def test_watched_fifo_sees_an_unguarded_open(
 
 @pytest.mark.parametrize(
     "template",
-    ["ffconcat version 1.0\nfile '{name}'\n",
-     "#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:10,\n{name}\n#EXT-X-ENDLIST\n"],
+    [
+        "ffconcat version 1.0\nfile '{name}'\n",
+        "#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:10,\n{name}\n#EXT-X-ENDLIST\n",
+    ],
 )
 def test_playlist_never_opens_what_it_names(
     tmp_path: Path, watched_fifo: tuple[Path, Callable[[], bool]], template: str
@@ -225,8 +248,9 @@ def test_truncated_mp4(
         assert f"is {size // 2} bytes but its index reaches byte {size}" in str(caught.value)
 
 
-def test_truncated_matroska(make_media: Callable[..., Path], made: Callable[..., Path],
-                            tmp_path: Path) -> None:
+def test_truncated_matroska(
+    make_media: Callable[..., Path], made: Callable[..., Path], tmp_path: Path
+) -> None:
     """Matroska has no full index: the last second is demuxed and found missing."""
     whole = made("six.mkv", "-i", str(make_media("film", duration=6.0)), "-c", "copy")
     assert probe(whole).duration == pytest.approx(6.0, abs=0.1)
@@ -253,8 +277,7 @@ def test_cut_ogg_is_only_shorter(made: Callable[..., Path], tmp_path: Path) -> N
 
 def test_length_measured_when_not_stated(made: Callable[..., Path], tmp_path: Path) -> None:
     """Cut in half, an ASF file states no length: it is measured from its packets."""
-    whole = made("two.wmv", "-f", "lavfi", "-i", "testsrc2=size=160x90:rate=25:duration=2",
-                 "-c:v", "wmv2")
+    whole = made("two.wmv", "-f", "lavfi", "-i", "testsrc2=size=160x90:rate=25:duration=2", "-c:v", "wmv2")
     assert probe(whole).duration == pytest.approx(2.0, abs=0.05)
     half = cut(whole, tmp_path, whole.stat().st_size // 2)
     with av.open(str(half)) as container:

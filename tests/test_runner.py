@@ -26,19 +26,31 @@ from transcode.runner import (
 
 def endless_input() -> list[str]:
     """A lavfi source read at real time: runs for a minute unless stopped."""
-    return ["-re", "-f", "lavfi", "-i", "testsrc2=size=160x90:rate=25:duration=60",
-            "-f", "null", "-"]
+    return ["-re", "-f", "lavfi", "-i", "testsrc2=size=160x90:rate=25:duration=60", "-f", "null", "-"]
 
 
 def ffmpeg_children() -> list[psutil.Process]:
-    return [child for child in psutil.Process().children(recursive=True)
-            if "ffmpeg" in child.name()]
+    return [child for child in psutil.Process().children(recursive=True) if "ffmpeg" in child.name()]
 
 
 def encode_args(output: Path, seconds: float) -> list[str]:
-    return ["-re", "-f", "lavfi", "-i", f"testsrc2=size=160x90:rate=25:duration={seconds}",
-            "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency",
-            "-pix_fmt", "yuv420p", "-y", str(output)]
+    return [
+        "-re",
+        "-f",
+        "lavfi",
+        "-i",
+        f"testsrc2=size=160x90:rate=25:duration={seconds}",
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        "-tune",
+        "zerolatency",
+        "-pix_fmt",
+        "yuv420p",
+        "-y",
+        str(output),
+    ]
 
 
 def decoded_frames(path: Path) -> int:
@@ -50,8 +62,12 @@ def test_progress_rises_to_one(ffmpeg: str, tmp_path: Path) -> None:
     reports: list[tuple[float, Progress]] = []
     output = tmp_path / "out.mp4"
     started = time.monotonic()
-    result = run_ffmpeg(encode_args(output, 2.4), ffmpeg=ffmpeg, duration=2.4,
-                        on_progress=lambda p: reports.append((time.monotonic(), p)))
+    result = run_ffmpeg(
+        encode_args(output, 2.4),
+        ffmpeg=ffmpeg,
+        duration=2.4,
+        on_progress=lambda p: reports.append((time.monotonic(), p)),
+    )
     assert result.returncode == 0 and result.elapsed_seconds >= 1.5  # -re: 0.5 s burst
     fractions = [progress.fraction for _, progress in reports]
     assert fractions == sorted(fractions)
@@ -93,8 +109,7 @@ def test_timeout_kills_ffmpeg(ffmpeg: str) -> None:
 
 
 def test_failure_carries_stderr(ffmpeg: str) -> None:
-    args = ["-f", "lavfi", "-i", "testsrc2=duration=1", "-c:v", "no_such_encoder", "-f", "null",
-            "-"]
+    args = ["-f", "lavfi", "-i", "testsrc2=duration=1", "-c:v", "no_such_encoder", "-f", "null", "-"]
     with pytest.raises(FfmpegFailed) as caught:
         run_ffmpeg(args, ffmpeg=ffmpeg)
     assert caught.value.returncode != 0
@@ -114,8 +129,19 @@ def test_exception_in_callback_kills_ffmpeg(ffmpeg: str) -> None:
 
 def test_chatty_stderr_does_not_block(ffmpeg: str) -> None:
     # showinfo logs a line per frame: about 400 KB, far past a pipe's buffer.
-    args = ["-loglevel", "info", "-f", "lavfi", "-i", "testsrc2=size=160x90:rate=50:duration=20",
-            "-vf", "showinfo", "-f", "null", "-"]
+    args = [
+        "-loglevel",
+        "info",
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=size=160x90:rate=50:duration=20",
+        "-vf",
+        "showinfo",
+        "-f",
+        "null",
+        "-",
+    ]
     result = run_ffmpeg(args, ffmpeg=ffmpeg, timeout=60)
     tail = result.stderr_tail.splitlines()
     assert len(tail) == 20 and any("showinfo" in line for line in tail)
@@ -128,8 +154,12 @@ def test_parallel_runs(ffmpeg: str, tmp_path: Path) -> None:
 
     def run(output: Path) -> None:
         try:
-            run_ffmpeg(encode_args(output, 1.0), ffmpeg=ffmpeg, duration=1.0,
-                       on_progress=lambda p: finals.__setitem__(output, p.fraction))
+            run_ffmpeg(
+                encode_args(output, 1.0),
+                ffmpeg=ffmpeg,
+                duration=1.0,
+                on_progress=lambda p: finals.__setitem__(output, p.fraction),
+            )
         except BaseException as error:  # collected and re-raised in the test thread
             errors.append(error)
 

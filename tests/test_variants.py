@@ -142,8 +142,11 @@ def run(plan: VariantPlan, ffmpeg: str) -> None:
 
 def make(ffmpeg: str, output: Path, *args: str) -> Path:
     """A small file made by ffmpeg from lavfi sources, for cases the shared fixtures lack."""
-    subprocess.run([ffmpeg, "-hide_banner", "-loglevel", "error", "-y", *args, str(output)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [ffmpeg, "-hide_banner", "-loglevel", "error", "-y", *args, str(output)],
+        check=True,
+        capture_output=True,
+    )
     return output
 
 
@@ -171,9 +174,7 @@ def all_variants(
     folder = tmp_path_factory.mktemp("variants")
     outputs = {kind: folder / f"{kind.value}.mp4.part" for kind in ALL_KINDS}
     cue = Cue(0.6, 1.4, "Hej världen")
-    job = VariantJob(
-        media(film), outputs, media(interpreter), KEYED, [cue], work_dir=folder
-    )
+    job = VariantJob(media(film), outputs, media(interpreter), KEYED, [cue], work_dir=folder)
     plan = build_variants(job)
     run(plan, ffmpeg)
     signer = place_signer(*FILM_SIZE, INTERPRETER_ASPECT, KEYED)
@@ -183,8 +184,18 @@ def all_variants(
 @pytest.fixture(scope="module")
 def grey_film(ffmpeg: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """2 s of mid grey, 320x180: no colour near a green screen's, so any green is left over."""
-    return make(ffmpeg, tmp_path_factory.mktemp("grey") / "grey.mp4", "-f", "lavfi", "-i",
-                "color=c=0x808080:s=320x180:r=25:d=2", "-c:v", "libx264", "-pix_fmt", "yuv420p")
+    return make(
+        ffmpeg,
+        tmp_path_factory.mktemp("grey") / "grey.mp4",
+        "-f",
+        "lavfi",
+        "-i",
+        "color=c=0x808080:s=320x180:r=25:d=2",
+        "-c:v",
+        "libx264",
+        "-pix_fmt",
+        "yuv420p",
+    )
 
 
 # --- one run, many outputs ---------------------------------------------------------------------
@@ -270,8 +281,10 @@ def test_key_leaves_no_green_on_a_grey_film(
     grey_film: Path, interpreter: Path, ffmpeg: str, tmp_path: Path
 ) -> None:
     output = tmp_path / "signed.mp4"
-    run(build_variants(VariantJob(media(grey_film), {VariantKind.SIGNED: output},
-                                  media(interpreter), KEYED)), ffmpeg)
+    run(
+        build_variants(VariantJob(media(grey_film), {VariantKind.SIGNED: output}, media(interpreter), KEYED)),
+        ffmpeg,
+    )
     box = place_signer(*FILM_SIZE, INTERPRETER_ASPECT, KEYED)
     for seconds in (0.0, 0.7, 1.5):
         picture = frame_at(output, seconds)
@@ -306,18 +319,27 @@ def test_captions_never_cover_the_signer(all_variants: AllVariants) -> None:
     assert shows_signer(both, all_variants.signer)
 
 
-def test_burned_captions_are_readable_escaped_and_read_from_any_path(
-    ffmpeg: str, tmp_path: Path
-) -> None:
+def test_burned_captions_are_readable_escaped_and_read_from_any_path(ffmpeg: str, tmp_path: Path) -> None:
     # A white film: the worst case for white text on a semi-opaque box.
-    white = make(ffmpeg, tmp_path / "white.mp4", "-f", "lavfi", "-i",
-                 "color=c=white:s=320x180:r=25:d=1", "-c:v", "libx264", "-pix_fmt", "yuv420p")
+    white = make(
+        ffmpeg,
+        tmp_path / "white.mp4",
+        "-f",
+        "lavfi",
+        "-i",
+        "color=c=white:s=320x180:r=25:d=1",
+        "-c:v",
+        "libx264",
+        "-pix_fmt",
+        "yuv420p",
+    )
     nasty = tmp_path / "dir with 'quotes', [brackets]; colons: \\ and = % é"
     nasty.mkdir()
     output = nasty / "out: 'captioned' [1],;.mp4"
     text = "{\\an8}Hej \\N {}"  # an override tag, a backslash escape and braces, as text
-    job = VariantJob(media(white), {VariantKind.CAPTIONED: output},
-                     cues=[Cue(0.0, 1.0, text)], work_dir=nasty)
+    job = VariantJob(
+        media(white), {VariantKind.CAPTIONED: output}, cues=[Cue(0.0, 1.0, text)], work_dir=nasty
+    )
     run(build_variants(job), ffmpeg)
     picture = frame_at(output, 0.5)
     drawn = changed_bounds(picture, Picture(320, 180, 960, b"\xff" * 960 * 180), threshold=30)
@@ -359,7 +381,9 @@ def test_ass_script_uses_the_output_size_a_box_and_the_caption_area() -> None:
     area = CaptionArea(Box(64, 36, 700, 648))
     script = cues_to_ass(
         [Cue(1, 2, "<v Anna>Hej &amp; <i>välkommen</i></v>"), Cue(3, 4, "<b></b>")],
-        1280, 720, area,
+        1280,
+        720,
+        area,
     )
     assert "PlayResX: 1280\nPlayResY: 720\n" in script
     style = next(line for line in script.splitlines() if line.startswith("Style:")).split(",")
@@ -395,22 +419,28 @@ def test_caption_file_path_for_the_filter() -> None:
     ],
 )
 def test_interpreter_timing(
-    length: float, offset: float, signer_at: list[float], film_at: list[float],
-    film: Path, make_media: Callable[..., Path], ffmpeg: str, tmp_path: Path,
+    length: float,
+    offset: float,
+    signer_at: list[float],
+    film_at: list[float],
+    film: Path,
+    make_media: Callable[..., Path],
+    ffmpeg: str,
+    tmp_path: Path,
 ) -> None:
     # 30 fps on a 25 fps film: the recording is brought to the film's rate.
     recording = make_media("interpreter", duration=length, fps=30)
     layout = replace(KEYED, offset=offset)
     output = tmp_path / "signed.mp4"
-    run(build_variants(VariantJob(media(film), {VariantKind.SIGNED: output}, media(recording),
-                                  layout)), ffmpeg)
+    run(
+        build_variants(VariantJob(media(film), {VariantKind.SIGNED: output}, media(recording), layout)),
+        ffmpeg,
+    )
     box = place_signer(*FILM_SIZE, INTERPRETER_ASPECT, layout)
     for seconds in signer_at:
         assert shows_signer(frame_at(output, seconds), box), f"no signer at {seconds} s"
     for seconds in film_at:
-        assert shows_film(frame_at(output, seconds), frame_at(film, seconds), box), (
-            f"signer at {seconds} s"
-        )
+        assert shows_film(frame_at(output, seconds), frame_at(film, seconds), box), f"signer at {seconds} s"
     facts = probe(output)
     assert facts.duration == pytest.approx(2.0, abs=0.1)
     assert facts.video is not None and Fraction(facts.video.frame_rate) == 25
@@ -422,13 +452,20 @@ def test_interpreter_timing(
 def test_song_with_a_cover_gets_a_picture_with_the_signer_large(
     song: Path, interpreter: Path, ffmpeg: str, tmp_path: Path
 ) -> None:
-    cover = make(ffmpeg, tmp_path / "cover.png", "-f", "lavfi", "-i",
-                 "color=c=0xcc2222:s=200x300", "-frames:v", "1")
-    outputs = {VariantKind.WEB: tmp_path / "web.mp4",
-               VariantKind.SIGNED_CAPTIONED: tmp_path / "sc.mp4"}
-    job = VariantJob(media(song), outputs, media(interpreter), KEYED,
-                     [Cue(0.2, 1.8, "La la la")], work_dir=tmp_path, cover=media(cover),
-                     song_picture_size=FILM_SIZE)
+    cover = make(
+        ffmpeg, tmp_path / "cover.png", "-f", "lavfi", "-i", "color=c=0xcc2222:s=200x300", "-frames:v", "1"
+    )
+    outputs = {VariantKind.WEB: tmp_path / "web.mp4", VariantKind.SIGNED_CAPTIONED: tmp_path / "sc.mp4"}
+    job = VariantJob(
+        media(song),
+        outputs,
+        media(interpreter),
+        KEYED,
+        [Cue(0.2, 1.8, "La la la")],
+        work_dir=tmp_path,
+        cover=media(cover),
+        song_picture_size=FILM_SIZE,
+    )
     run(build_variants(job), ffmpeg)
     web = probe(outputs[VariantKind.WEB])
     assert web.video is None and web.audio is not None
@@ -442,16 +479,18 @@ def test_song_with_a_cover_gets_a_picture_with_the_signer_large(
     assert shows_signer(picture, signer)
     room = caption_area(*FILM_SIZE, signer).box
     assert close(picture.pixel(room.x + room.width // 2, room.y + 10), (0xCC, 0x22, 0x22), 30)
-    assert not close(picture.pixel(room.x + room.width // 2, room.bottom - 6), (0xCC, 0x22, 0x22),
-                     30), "no caption over the cover"
+    assert not close(picture.pixel(room.x + room.width // 2, room.bottom - 6), (0xCC, 0x22, 0x22), 30), (
+        "no caption over the cover"
+    )
 
 
 def test_song_without_a_cover_shows_its_waveform(
     song: Path, interpreter: Path, ffmpeg: str, tmp_path: Path
 ) -> None:
     output = tmp_path / "signed.mp4"
-    job = VariantJob(media(song), {VariantKind.SIGNED: output}, media(interpreter),
-                     song_picture_size=FILM_SIZE)
+    job = VariantJob(
+        media(song), {VariantKind.SIGNED: output}, media(interpreter), song_picture_size=FILM_SIZE
+    )
     run(build_variants(job), ffmpeg)
     picture = frame_at(output, 1.0)
     signer = place_signer(*FILM_SIZE, INTERPRETER_ASPECT, InterpreterLayout(), large=True)
@@ -465,8 +504,7 @@ def test_song_without_a_cover_shows_its_waveform(
 
 
 def test_web_of_a_rotated_film_is_encoded_upright(film: Path, ffmpeg: str, tmp_path: Path) -> None:
-    rotated = make(ffmpeg, tmp_path / "rotated.mp4", "-display_rotation", "90", "-i", str(film),
-                   "-c", "copy")
+    rotated = make(ffmpeg, tmp_path / "rotated.mp4", "-display_rotation", "90", "-i", str(film), "-c", "copy")
     source = media(rotated)
     assert not source.facts.browser_ready
     output = tmp_path / "web.mp4"
@@ -481,8 +519,9 @@ def test_web_of_a_rotated_film_is_encoded_upright(film: Path, ffmpeg: str, tmp_p
     picture = frame_at(output, 1.0)
     assert (picture.width, picture.height) == (180, 320)
     with av.open(str(output)) as container:
-        keyframes = [float(packet.pts * packet.time_base) for packet in container.demux(video=0)
-                     if packet.is_keyframe]
+        keyframes = [
+            float(packet.pts * packet.time_base) for packet in container.demux(video=0) if packet.is_keyframe
+        ]
     # Every 0.5 s: the first frame at or after each multiple (25 fps: 0.52 s), nothing else.
     assert keyframes == [0.0, 0.52, 1.0, 1.52]
 
@@ -517,8 +556,7 @@ def test_layout_preview_before_the_signer_starts_draws_the_outlines_only(
     output = tmp_path / "preview.png"
     layout = replace(KEYED, offset=1.5)
     # 0.48 s is a frame's own time (25 fps), so the preview and the film show the same frame.
-    run_ffmpeg(layout_preview_args(media(film), media(interpreter), layout, 0.48, output),
-               ffmpeg=ffmpeg)
+    run_ffmpeg(layout_preview_args(media(film), media(interpreter), layout, 0.48, output), ffmpeg=ffmpeg)
     box = place_signer(*FILM_SIZE, INTERPRETER_ASPECT, layout)
     picture = frame_at(output, 0)
     inner = Box(box.x + 4, box.y + 4, box.width - 8, box.height - 8)
@@ -535,24 +573,35 @@ def test_jobs_that_cannot_be_made_are_refused(film: Path, song: Path, tmp_path: 
     with pytest.raises(ValueError, match="interpreter recording"):
         build_variants(VariantJob(source, {VariantKind.SIGNED: tmp_path / "a.mp4"}))
     with pytest.raises(ValueError, match="needs captions"):
-        build_variants(VariantJob(source, {VariantKind.CAPTIONED: tmp_path / "a.mp4"},
-                                  work_dir=tmp_path))
+        build_variants(VariantJob(source, {VariantKind.CAPTIONED: tmp_path / "a.mp4"}, work_dir=tmp_path))
     with pytest.raises(ValueError, match="work directory"):
-        build_variants(VariantJob(source, {VariantKind.CAPTIONED: tmp_path / "a.mp4"},
-                                  cues=[Cue(0, 1, "x")]))
+        build_variants(VariantJob(source, {VariantKind.CAPTIONED: tmp_path / "a.mp4"}, cues=[Cue(0, 1, "x")]))
     with pytest.raises(ValueError, match="own output file"):
-        build_variants(VariantJob(source, {VariantKind.WEB: tmp_path / "a.mp4",
-                                           VariantKind.CAPTIONED: tmp_path / "a.mp4"},
-                                  cues=[Cue(0, 1, "x")], work_dir=tmp_path))
+        build_variants(
+            VariantJob(
+                source,
+                {VariantKind.WEB: tmp_path / "a.mp4", VariantKind.CAPTIONED: tmp_path / "a.mp4"},
+                cues=[Cue(0, 1, "x")],
+                work_dir=tmp_path,
+            )
+        )
     with pytest.raises(ValueError, match="moving picture"):
-        build_variants(VariantJob(source, {VariantKind.SIGNED: tmp_path / "a.mp4"},
-                                  interpreter=media(song)))
+        build_variants(VariantJob(source, {VariantKind.SIGNED: tmp_path / "a.mp4"}, interpreter=media(song)))
     with pytest.raises(ValueError, match="cover must be a still image"):
-        build_variants(VariantJob(media(song), {VariantKind.SIGNED: tmp_path / "a.mp4"},
-                                  interpreter=media(film), cover=source))
+        build_variants(
+            VariantJob(
+                media(song), {VariantKind.SIGNED: tmp_path / "a.mp4"}, interpreter=media(film), cover=source
+            )
+        )
     with pytest.raises(ValueError, match="never shown"):
-        build_variants(VariantJob(source, {VariantKind.SIGNED: tmp_path / "a.mp4"},
-                                  interpreter=media(film), layout=InterpreterLayout(offset=5)))
+        build_variants(
+            VariantJob(
+                source,
+                {VariantKind.SIGNED: tmp_path / "a.mp4"},
+                interpreter=media(film),
+                layout=InterpreterLayout(offset=5),
+            )
+        )
     with pytest.raises(ValueError, match="unknown variant 'hd'"):
         build_variants(VariantJob(source, {"hd": tmp_path / "a.mp4"}))  # type: ignore[dict-item]
     with pytest.raises(ValueError, match="outside the source"):

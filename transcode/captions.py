@@ -474,10 +474,7 @@ _SRT_TOP = re.compile(r"\{[^}]*\\an[789][^}]*\}")
 def _parse_srt(lines: list[str]) -> list[Cue]:
     timing_rows = [index for index, line in enumerate(lines) if "-->" in line]
     # A cue starts at its number line when there is one, else at its timing line.
-    starts = [
-        row - 1 if row > 0 and _SRT_NUMBER.fullmatch(lines[row - 1]) else row
-        for row in timing_rows
-    ]
+    starts = [row - 1 if row > 0 and _SRT_NUMBER.fullmatch(lines[row - 1]) else row for row in timing_rows]
     first_cue = starts[0] if starts else len(lines)
     stray = next((index for index in range(first_cue) if lines[index].strip()), None)
     if stray is not None:
@@ -621,33 +618,41 @@ def _cue_warnings(index: int, cue: Cue) -> list[CaptionWarning]:
     found = []
     if duration > 0 and characters / duration > MAX_CHARS_PER_SECOND:
         speed = characters / duration
-        found.append((
-            "reading_speed",
-            f"Cue {where}: {speed:.1f} characters per second; "
-            f"at most {MAX_CHARS_PER_SECOND:g} lets viewers keep up.",
-            f"Textremsa {where}: {_swedish(f'{speed:.1f}')} tecken per sekund; "
-            f"högst {MAX_CHARS_PER_SECOND:g} hinner tittarna läsa.",
-        ))
+        found.append(
+            (
+                "reading_speed",
+                f"Cue {where}: {speed:.1f} characters per second; "
+                f"at most {MAX_CHARS_PER_SECOND:g} lets viewers keep up.",
+                f"Textremsa {where}: {_swedish(f'{speed:.1f}')} tecken per sekund; "
+                f"högst {MAX_CHARS_PER_SECOND:g} hinner tittarna läsa.",
+            )
+        )
     if longest > MAX_LINE_LENGTH:
-        found.append((
-            "line_too_long",
-            f"Cue {where}: a line has {longest} characters; keep lines to {MAX_LINE_LENGTH}.",
-            f"Textremsa {where}: en rad har {longest} tecken; håll raderna inom {MAX_LINE_LENGTH}.",
-        ))
+        found.append(
+            (
+                "line_too_long",
+                f"Cue {where}: a line has {longest} characters; keep lines to {MAX_LINE_LENGTH}.",
+                f"Textremsa {where}: en rad har {longest} tecken; håll raderna inom {MAX_LINE_LENGTH}.",
+            )
+        )
     if len(lines) > MAX_LINES:
-        found.append((
-            "too_many_lines",
-            f"Cue {where}: {len(lines)} lines; use at most {MAX_LINES}.",
-            f"Textremsa {where}: {len(lines)} rader; använd högst {MAX_LINES}.",
-        ))
+        found.append(
+            (
+                "too_many_lines",
+                f"Cue {where}: {len(lines)} lines; use at most {MAX_LINES}.",
+                f"Textremsa {where}: {len(lines)} rader; använd högst {MAX_LINES}.",
+            )
+        )
     if duration < MIN_DURATION_SECONDS:
-        found.append((
-            "too_short",
-            f"Cue {where}: shown for {duration:.2f} s; show each cue at least "
-            f"{MIN_DURATION_SECONDS:g} s.",
-            f"Textremsa {where}: visas i {_swedish(f'{duration:.2f}')} s; visa varje textremsa "
-            f"minst {_swedish(f'{MIN_DURATION_SECONDS:g}')} s.",
-        ))
+        found.append(
+            (
+                "too_short",
+                f"Cue {where}: shown for {duration:.2f} s; show each cue at least "
+                f"{MIN_DURATION_SECONDS:g} s.",
+                f"Textremsa {where}: visas i {_swedish(f'{duration:.2f}')} s; visa varje textremsa "
+                f"minst {_swedish(f'{MIN_DURATION_SECONDS:g}')} s.",
+            )
+        )
     return [CaptionWarning(index, cue.start, *warning) for warning in found]
 
 
@@ -660,15 +665,17 @@ def _overlap_warnings(cues: Sequence[Cue]) -> list[CaptionWarning]:
             other = cues[last_to_end]
             where = f"{index + 1} ({_format_timestamp(cue.start)})"
             ends = _format_timestamp(other.end)
-            warnings.append(CaptionWarning(
-                index,
-                cue.start,
-                "overlap",
-                f"Cue {where} starts before cue {last_to_end + 1} ends ({ends}); "
-                "overlapping captions are hard to follow.",
-                f"Textremsa {where} börjar innan textremsa {last_to_end + 1} slutar ({ends}); "
-                "överlappande text är svår att följa.",
-            ))
+            warnings.append(
+                CaptionWarning(
+                    index,
+                    cue.start,
+                    "overlap",
+                    f"Cue {where} starts before cue {last_to_end + 1} ends ({ends}); "
+                    "overlapping captions are hard to follow.",
+                    f"Textremsa {where} börjar innan textremsa {last_to_end + 1} slutar ({ends}); "
+                    "överlappande text är svår att följa.",
+                )
+            )
         if last_to_end is None or cue.end > cues[last_to_end].end:
             last_to_end = index
     return warnings

@@ -121,12 +121,10 @@ class ChromaKey:
         match = _HEX_COLOUR.match(KEY_PRESETS.get(self.colour, self.colour))
         if not match:
             raise ValueError(
-                f"key colour must be 'green', 'blue' or a hex colour such as 0x00b140, "
-                f"not {self.colour!r}"
+                f"key colour must be 'green', 'blue' or a hex colour such as 0x00b140, not {self.colour!r}"
             )
         object.__setattr__(self, "colour", "0x" + match.group(1).lower())
-        for name, low, high in (("similarity", 0.001, 1.0), ("blend", 0.0, 1.0),
-                                ("despill", 0.0, 1.0)):
+        for name, low, high in (("similarity", 0.001, 1.0), ("blend", 0.0, 1.0), ("despill", 0.0, 1.0)):
             value = getattr(self, name)
             if not isinstance(value, int | float) or not low <= value <= high:
                 raise ValueError(f"key {name} must be from {low:g} to {high:g}, not {value!r}")
@@ -217,10 +215,7 @@ class Box:
 
     def intersects(self, other: Box) -> bool:
         return (
-            self.x < other.right
-            and other.x < self.right
-            and self.y < other.bottom
-            and other.y < self.bottom
+            self.x < other.right and other.x < self.right and self.y < other.bottom and other.y < self.bottom
         )
 
     def contains(self, other: Box) -> bool:
@@ -339,9 +334,7 @@ class InterpreterWindow:
     length: float
 
 
-def interpreter_window(
-    film_duration: float, interpreter_duration: float, offset: float
-) -> InterpreterWindow:
+def interpreter_window(film_duration: float, interpreter_duration: float, offset: float) -> InterpreterWindow:
     """Align a recording with a film: shift by ``offset`` seconds and cut at the film's end.
 
     A recording shorter than the film leaves the rest of the film as it is; a longer one is

@@ -58,11 +58,7 @@ def poster_args(source: Path, facts: MediaFacts, output: Path, *, width: int = 6
         raise ValueError(f"{source.name} has neither a picture nor sound to make a poster of")
     # Square pixels; full-range YUV, which the mjpeg encoder wants, said outright rather than
     # left to a deprecated yuvj pixel format.
-    picture = (
-        picture.filter("scale", *size, out_range="full")
-        .filter("setsar", 1)
-        .filter("format", "yuv420p")
-    )
+    picture = picture.filter("scale", *size, out_range="full").filter("setsar", 1).filter("format", "yuv420p")
     return (
         picture.output(
             file_url(output),

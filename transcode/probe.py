@@ -130,9 +130,7 @@ def _sniff(head: bytes) -> tuple[str, str | None] | None:
 def _open(path: Path, head: bytes) -> InputContainer:
     sniffed = _sniff(head)
     try:
-        return av.open(
-            file_url(path), format=sniffed[1] if sniffed else None, options=input_options()
-        )
+        return av.open(file_url(path), format=sniffed[1] if sniffed else None, options=input_options())
     except av.error.FFmpegError as error:
         if isinstance(error, OSError):  # missing file, no permission: not the file's fault
             raise
@@ -196,8 +194,7 @@ def _decode_first_frames(
     for stream in streams:
         if stream.codec_context is None:
             raise UnsupportedMedia(  # no decoder in this FFmpeg build
-                f"unsupported media: {path.name} has {stream.type} in a format Tolk cannot "
-                "decode",
+                f"unsupported media: {path.name} has {stream.type} in a format Tolk cannot decode",
                 filename=path.name,
             )
     frames: dict[int, av.VideoFrame | av.AudioFrame] = {}
@@ -234,9 +231,7 @@ def _codec_name(stream: Stream) -> str:
 
 def _video_facts(container: InputContainer, stream: Stream, frame: av.VideoFrame) -> VideoFacts:
     context = stream.codec_context
-    still = _is_still_picture(stream) or (
-        container.format.name in IMAGE_DEMUXERS and stream.frames <= 1
-    )
+    still = _is_still_picture(stream) or (container.format.name in IMAGE_DEMUXERS and stream.frames <= 1)
     return VideoFacts(
         codec=_codec_name(stream),
         width=context.width or frame.width,
@@ -334,8 +329,7 @@ def _indexed_end(container: InputContainer) -> int | None:
             return None
         # Packets are stored in index order, so the last few entries hold the furthest end.
         ends += [
-            entries[i].pos + entries[i].size
-            for i in range(max(0, count - _INDEX_ENTRIES_CHECKED), count)
+            entries[i].pos + entries[i].size for i in range(max(0, count - _INDEX_ENTRIES_CHECKED), count)
         ]
     return max(ends)
 

@@ -62,8 +62,17 @@ SONG_BACKGROUND = "0x1b1b1b"
 WAVEFORM_COLOUR = "0xd8d8d8"
 SIGNER_OUTLINE_COLOUR = "0x33ccff"
 CAPTION_OUTLINE_COLOUR = "yellow"
-X264_PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow",
-                "slower", "veryslow")
+X264_PRESETS = (
+    "ultrafast",
+    "superfast",
+    "veryfast",
+    "faster",
+    "fast",
+    "medium",
+    "slow",
+    "slower",
+    "veryslow",
+)
 # Chroma distances are normalised as ffmpeg's chromakey does: the largest possible
 # difference of two (U, V) pairs, 255 * sqrt(2), is 1.
 _CHROMA_SCALE = 255 * math.sqrt(2)
@@ -106,15 +115,11 @@ class EncoderSettings:
 
     def __post_init__(self) -> None:
         if self.preset not in X264_PRESETS:
-            raise ValueError(
-                f"x264 preset must be one of {', '.join(X264_PRESETS)}, not {self.preset!r}"
-            )
+            raise ValueError(f"x264 preset must be one of {', '.join(X264_PRESETS)}, not {self.preset!r}")
         if not (isinstance(self.crf, int) and 0 <= self.crf <= 51):
             raise ValueError(f"crf must be a whole number from 0 to 51, not {self.crf!r}")
         if not 0.5 <= self.keyframe_seconds <= 10:
-            raise ValueError(
-                f"keyframe interval must be from 0.5 to 10 s, not {self.keyframe_seconds!r}"
-            )
+            raise ValueError(f"keyframe interval must be from 0.5 to 10 s, not {self.keyframe_seconds!r}")
 
 
 @dataclass(frozen=True)
@@ -174,22 +179,34 @@ def build_variants(job: VariantJob) -> VariantPlan:
         for with_signer in (False, True)
         if any(kind.has_signer == with_signer for kind in drawn)
     }
-    bases = _base_pictures(
-        job.source, source_input, job.cover, width, height,
-        {with_signer: signer_box if with_signer else None for with_signer in groups},
-    ) if groups else {}
+    bases = (
+        _base_pictures(
+            job.source,
+            source_input,
+            job.cover,
+            width,
+            height,
+            {with_signer: signer_box if with_signer else None for with_signer in groups},
+        )
+        if groups
+        else {}
+    )
     caption_files: dict[Path, str] = {}
     pictures: dict[VariantKind, Stream] = {}
     for with_signer, kinds in groups.items():
         picture = bases[with_signer]
         if with_signer:
             assert job.interpreter is not None and signer_box is not None
-            window = interpreter_window(
-                facts.duration, job.interpreter.facts.duration, job.layout.offset
-            )
+            window = interpreter_window(facts.duration, job.interpreter.facts.duration, job.layout.offset)
             recording = _open(job.interpreter.path, skip=window.skip, length=window.length)
-            signer = _signer(recording, job.interpreter.facts, job.layout, signer_box,
-                             _frame_rate(facts), start=window.start)
+            signer = _signer(
+                recording,
+                job.interpreter.facts,
+                job.layout,
+                signer_box,
+                _frame_rate(facts),
+                start=window.start,
+            )
             picture = _overlay(picture, signer, signer_box)
         for kind, copy in zip(kinds, _fan_out(picture, len(kinds)), strict=True):
             if kind.has_captions:
@@ -227,9 +244,7 @@ def layout_preview_args(
     the offset leaves the signer out at that moment, the outlines are drawn alone."""
     facts = source.facts
     if not 0 <= at_seconds <= facts.duration:
-        raise ValueError(
-            f"preview time {at_seconds:g} s is outside the source (0 to {facts.duration:g} s)"
-        )
+        raise ValueError(f"preview time {at_seconds:g} s is outside the source (0 to {facts.duration:g} s)")
     if not interpreter.facts.has_video:
         raise ValueError("the interpreter recording has no moving picture")
     _check_cover(cover)
@@ -347,19 +362,18 @@ def _base_pictures(
         film = _film_picture(source_input, source.facts, width, height)
         return dict(zip(signer_boxes, _fan_out(film, len(signer_boxes)), strict=True))
     if cover is not None:
-        backdrops = _fan_out(_open(cover.path, demuxer=cover.facts.container)["v:0"],
-                             len(signer_boxes))
+        backdrops = _fan_out(_open(cover.path, demuxer=cover.facts.container)["v:0"], len(signer_boxes))
     else:
         backdrops = _fan_out(source_input["a:0"], len(signer_boxes), audio=True)
     canvas = ffmpeg.input(
-        f"color=c={SONG_BACKGROUND}:s={width}x{height}:r={SONG_FRAME_RATE}"
-        f":d={source.facts.duration:.3f}",
+        f"color=c={SONG_BACKGROUND}:s={width}x{height}:r={SONG_FRAME_RATE}:d={source.facts.duration:.3f}",
         f="lavfi",
     )
     return {
         # The cover or waveform goes where the signer leaves room (as the captions do).
-        with_signer: _song_picture(canvas_copy, backdrop, cover is not None,
-                                   caption_area(width, height, box).box)
+        with_signer: _song_picture(
+            canvas_copy, backdrop, cover is not None, caption_area(width, height, box).box
+        )
         for (with_signer, box), canvas_copy, backdrop in zip(
             signer_boxes.items(), _fan_out(canvas, len(signer_boxes)), backdrops, strict=True
         )
@@ -392,17 +406,25 @@ def _song_picture(canvas: Stream, backdrop: Stream, is_cover: bool, room: Box) -
     ``backdrop``, the song's sound) centred in ``room``."""
     if is_cover:
         art = backdrop.filter(
-            "scale", room.width, room.height, force_original_aspect_ratio="decrease",
+            "scale",
+            room.width,
+            room.height,
+            force_original_aspect_ratio="decrease",
             force_divisible_by=2,
         )
         # The cover is one frame: overlay repeats it (eof_action=repeat) to the canvas's end.
         picture = ffmpeg.overlay(
-            canvas, art, x=f"{room.x}+({room.width}-overlay_w)/2",
+            canvas,
+            art,
+            x=f"{room.x}+({room.width}-overlay_w)/2",
             y=f"{room.y}+({room.height}-overlay_h)/2",
         )
     else:
         waves = backdrop.filter(
-            "showwaves", s=f"{room.width}x{room.height}", mode="cline", rate=SONG_FRAME_RATE,
+            "showwaves",
+            s=f"{room.width}x{room.height}",
+            mode="cline",
+            rate=SONG_FRAME_RATE,
             colors=WAVEFORM_COLOUR,
         )
         picture = ffmpeg.overlay(canvas, waves, x=room.x, y=room.y, eof_action="pass")
@@ -421,8 +443,13 @@ def _signer_box(
 
 
 def _signer(
-    recording: Stream, facts: MediaFacts, layout: InterpreterLayout, box: Box, fps: Fraction,
-    *, start: float,
+    recording: Stream,
+    facts: MediaFacts,
+    layout: InterpreterLayout,
+    box: Box,
+    fps: Fraction,
+    *,
+    start: float,
 ) -> Stream:
     """The interpreter as drawn on the film: cropped, scaled to ``box``, keyed, starting
     ``start`` seconds into the film, at the film's frame rate.
@@ -461,12 +488,20 @@ def _keyed(signer: Stream, key: ChromaKey, box: Box) -> Stream:
         return ffmpeg.filter([picture, alpha], "alphamerge")
     new_u, new_v = (
         ffmpeg.filter([u, v], "lut2", c0=expression)
-        for u, v, expression in zip(u_planes[1:], v_planes[1:], _despill_expressions(key),
-                                    strict=True)
+        for u, v, expression in zip(u_planes[1:], v_planes[1:], _despill_expressions(key), strict=True)
     )
     return ffmpeg.filter(
-        [picture, new_u, new_v, alpha], "mergeplanes", format="yuva420p",
-        map0s=0, map0p=0, map1s=1, map1p=0, map2s=2, map2p=0, map3s=3, map3p=0,
+        [picture, new_u, new_v, alpha],
+        "mergeplanes",
+        format="yuva420p",
+        map0s=0,
+        map0p=0,
+        map1s=1,
+        map1p=0,
+        map2s=2,
+        map2p=0,
+        map3s=3,
+        map3p=0,
     )
 
 
@@ -509,7 +544,10 @@ def _fan_out(stream: Stream, count: int, *, audio: bool = False) -> list[Stream]
 
 
 def _encoded_output(
-    picture: Stream, source_input: Stream, facts: MediaFacts, path: Path,
+    picture: Stream,
+    source_input: Stream,
+    facts: MediaFacts,
+    path: Path,
     encoder: EncoderSettings,
 ) -> Stream:
     fps = _frame_rate(facts)
@@ -524,18 +562,16 @@ def _encoded_output(
         "g": math.ceil(fps * Fraction(encoder.keyframe_seconds)),
     }
     streams = [picture, *_sound(source_input, facts)]
-    return ffmpeg.output(*streams, file_url(path), **video_options,
-                         **_output_options(facts, encoder))
+    return ffmpeg.output(*streams, file_url(path), **video_options, **_output_options(facts, encoder))
 
 
-def _remuxed_output(
-    source_input: Stream, facts: MediaFacts, path: Path, encoder: EncoderSettings
-) -> Stream:
+def _remuxed_output(source_input: Stream, facts: MediaFacts, path: Path, encoder: EncoderSettings) -> Stream:
     """The source's own streams in MP4 with faststart: a film browsers play, or a song."""
     streams = [source_input["v:0"]] if facts.has_video else []
     options = {"c:v": "copy"} if facts.has_video else {}
-    return ffmpeg.output(*streams, *_sound(source_input, facts), file_url(path), **options,
-                         **_output_options(facts, encoder))
+    return ffmpeg.output(
+        *streams, *_sound(source_input, facts), file_url(path), **options, **_output_options(facts, encoder)
+    )
 
 
 def _sound(source_input: Stream, facts: MediaFacts) -> Iterable[Stream]:

@@ -23,26 +23,36 @@ FILM_SECONDS = 32
 # The interpreter starts half a second into the film, so every sync check covers the offset.
 INTERPRETER_OFFSET = 0.5
 
-SWEDISH = [(4 * n + 0.5, 4 * n + 3.5, text) for n, text in enumerate([
-    "Välkommen till Örebro.",
-    "<v Anna>Här bor vi.</v>",
-    "Staden växer varje år.",
-    "Vi bygger nya hus.",
-    "Parkerna är gröna.",
-    "Slottet står mitt i stan.",
-    "Tack för att du tittade.",
-    "Hej då!",
-])]
-ENGLISH = [(4 * n + 0.5, 4 * n + 3.5, text) for n, text in enumerate([
-    "Welcome to Örebro.",
-    "<v Anna>This is where we live.</v>",
-    "The town grows every year.",
-    "We build new houses.",
-    "The parks are green.",
-    "The castle stands in the middle of town.",
-    "Thank you for watching.",
-    "Goodbye!",
-])]
+SWEDISH = [
+    (4 * n + 0.5, 4 * n + 3.5, text)
+    for n, text in enumerate(
+        [
+            "Välkommen till Örebro.",
+            "<v Anna>Här bor vi.</v>",
+            "Staden växer varje år.",
+            "Vi bygger nya hus.",
+            "Parkerna är gröna.",
+            "Slottet står mitt i stan.",
+            "Tack för att du tittade.",
+            "Hej då!",
+        ]
+    )
+]
+ENGLISH = [
+    (4 * n + 0.5, 4 * n + 3.5, text)
+    for n, text in enumerate(
+        [
+            "Welcome to Örebro.",
+            "<v Anna>This is where we live.</v>",
+            "The town grows every year.",
+            "We build new houses.",
+            "The parks are green.",
+            "The castle stands in the middle of town.",
+            "Thank you for watching.",
+            "Goodbye!",
+        ]
+    )
+]
 CHAPTERS = [(0.0, 10.0, "Staden"), (10.0, 20.0, "Husen"), (20.0, FILM_SECONDS, "Slutet")]
 
 

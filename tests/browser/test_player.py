@@ -331,9 +331,18 @@ FOCUS_RING = """() => {
 }"""
 
 CONTROLS = [
-    ".tp-play", ".tp-seek-input", ".tp-mute", ".tp-volume", ".tp-speed", ".tp-chapters",
-    ".tp-captions-button", ".tp-style-button", ".tp-transcript-button", ".tp-sign-button",
-    ".tp-help-button", ".tp-fullscreen",
+    ".tp-play",
+    ".tp-seek-input",
+    ".tp-mute",
+    ".tp-volume",
+    ".tp-speed",
+    ".tp-chapters",
+    ".tp-captions-button",
+    ".tp-style-button",
+    ".tp-transcript-button",
+    ".tp-sign-button",
+    ".tp-help-button",
+    ".tp-fullscreen",
 ]
 
 
