@@ -50,6 +50,31 @@ def make_media(ffmpeg: str, tmp_path_factory: pytest.TempPathFactory) -> Callabl
 
 
 @pytest.fixture(scope="session")
+def made(ffmpeg: str, tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
+    """Run ffmpeg with ``args`` to make ``name`` (once per session) and return its path:
+    ``made("cover.png", "-f", "lavfi", "-i", "color=c=red:size=64x64", "-frames:v", "1")``.
+
+    A name stands for one file: asking for it again with other arguments is an error.
+    """
+    folder = tmp_path_factory.mktemp("made")
+    made_with: dict[str, tuple[str, ...]] = {}
+
+    def make(name: str, *args: str) -> Path:
+        output = folder / name
+        if name in made_with:
+            assert made_with[name] == args, f"{name} was made with other arguments"
+            return output
+        subprocess.run(
+            [ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error", *args, "-y", str(output)],
+            check=True,
+        )
+        made_with[name] = args
+        return output
+
+    return make
+
+
+@pytest.fixture(scope="session")
 def film(make_media: Callable[..., Path]) -> Path:
     """A 2 s 320x180 25 fps H.264/AAC MP4."""
     return make_media("film")

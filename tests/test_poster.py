@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import av
@@ -100,59 +100,34 @@ def test_song_poster_is_a_waveform(song: Path, tmp_path: Path, ffmpeg: str) -> N
     assert close(pixel(rows, 320, 180), colour(WAVEFORM_COLOUR))  # a steady tone: a full band
 
 
-def test_song_with_cover_shows_the_cover(song: Path, tmp_path: Path, ffmpeg: str) -> None:
-    cover, covered = tmp_path / "cover.png", tmp_path / "covered.m4a"
-    subprocess.run(
-        [
-            ffmpeg,
-            "-v",
-            "error",
-            "-f",
-            "lavfi",
-            "-i",
-            "color=c=red:size=64x64",
-            "-frames:v",
-            "1",
-            "-update",
-            "1",
-            str(cover),
-        ],
-        check=True,
-    )
-    subprocess.run(
-        [
-            ffmpeg,
-            "-v",
-            "error",
-            "-i",
-            str(song),
-            "-i",
-            str(cover),
-            "-map",
-            "0:a",
-            "-map",
-            "1:v",
-            "-c:a",
-            "copy",
-            "-c:v",
-            "mjpeg",
-            "-disposition:v",
-            "attached_pic",
-            str(covered),
-        ],
-        check=True,
+def test_song_with_cover_shows_the_cover(
+    song: Path, tmp_path: Path, ffmpeg: str, made: Callable[..., Path]
+) -> None:
+    cover = made("cover.png", "-f", "lavfi", "-i", "color=c=red:size=64x64", "-frames:v", "1", "-update", "1")
+    covered = made(
+        "covered.m4a",
+        "-i",
+        str(song),
+        "-i",
+        str(cover),
+        "-map",
+        "0:a",
+        "-map",
+        "1:v",
+        "-c:a",
+        "copy",
+        "-c:v",
+        "mjpeg",
+        "-disposition:v",
+        "attached_pic",
     )
     poster = make_poster(covered, tmp_path, ffmpeg, width=128)
     assert (poster.width, poster.height) == (128, 128)
     assert close(pixel(rgb_bytes(poster, 128, 128), 64, 64), (255, 0, 0))
 
 
-def test_rotation_is_applied(film: Path, tmp_path: Path, ffmpeg: str) -> None:
-    rotated = tmp_path / "rotated.mp4"
-    subprocess.run(
-        [ffmpeg, "-v", "error", "-display_rotation", "90", "-i", str(film), "-c", "copy", str(rotated)],
-        check=True,
-    )
+def test_rotation_is_applied(film: Path, tmp_path: Path, ffmpeg: str, made: Callable[..., Path]) -> None:
+    rotated = made("rotated90.mp4", "-display_rotation", "90", "-i", str(film), "-c", "copy")
     poster = make_poster(rotated, tmp_path, ffmpeg, width=180)
     assert (poster.width, poster.height) == (180, 320)
     # Rotated a quarter turn anticlockwise, the film's top row becomes the poster's left
@@ -163,48 +138,26 @@ def test_rotation_is_applied(film: Path, tmp_path: Path, ffmpeg: str) -> None:
         assert close(pixel(turned, 2, y), pixel(upright, 319 - y, 2), tolerance=40)
 
 
-def test_non_square_pixels_and_odd_width(tmp_path: Path, ffmpeg: str) -> None:
-    anamorphic = tmp_path / "anamorphic.mp4"
-    subprocess.run(
-        [
-            ffmpeg,
-            "-v",
-            "error",
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc2=size=160x180:rate=25:duration=0.4,setsar=2",
-            "-c:v",
-            "libx264",
-            "-pix_fmt",
-            "yuv420p",
-            str(anamorphic),
-        ],
-        check=True,
+def test_non_square_pixels_and_odd_width(tmp_path: Path, ffmpeg: str, made: Callable[..., Path]) -> None:
+    anamorphic = made(
+        "anamorphic.mp4",
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=size=160x180:rate=25:duration=0.4,setsar=2",
+        "-c:v",
+        "libx264",
+        "-pix_fmt",
+        "yuv420p",
     )
     poster = make_poster(anamorphic, tmp_path, ffmpeg, width=333)
     assert (poster.width, poster.height) == (332, 186)  # 16:9 as shown; even, not wider
 
 
-def test_jpeg_named_jpg_as_source(tmp_path: Path, ffmpeg: str) -> None:
+def test_jpeg_named_jpg_as_source(tmp_path: Path, ffmpeg: str, made: Callable[..., Path]) -> None:
     """ffmpeg would pick the refused image2 demuxer by the name; the builder forces jpeg_pipe."""
-    image = tmp_path / "still.jpg"
-    subprocess.run(
-        [
-            ffmpeg,
-            "-v",
-            "error",
-            "-f",
-            "lavfi",
-            "-i",
-            "color=c=blue:size=320x240",
-            "-frames:v",
-            "1",
-            "-update",
-            "1",
-            str(image),
-        ],
-        check=True,
+    image = made(
+        "still.jpg", "-f", "lavfi", "-i", "color=c=blue:size=320x240", "-frames:v", "1", "-update", "1"
     )
     poster = make_poster(image, tmp_path, ffmpeg, width=160)
     assert (poster.width, poster.height) == (160, 120)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import errno
 import os
 import re
-import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -15,23 +14,6 @@ import av
 import pytest
 
 from transcode.probe import NotMedia, ProbeError, TruncatedMedia, UnsupportedMedia, probe
-
-
-@pytest.fixture(scope="module")
-def made(ffmpeg: str, tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
-    """Run ffmpeg with ``args`` to make ``name`` (once per module) and return its path."""
-    folder = tmp_path_factory.mktemp("probe")
-
-    def make(name: str, *args: str) -> Path:
-        output = folder / name
-        if not output.exists():
-            subprocess.run(
-                [ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error", *args, "-y", str(output)],
-                check=True,
-            )
-        return output
-
-    return make
 
 
 def cut(source: Path, folder: Path, size: int) -> Path:
