@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from media_service.api.schemas import FileOut, file_out
+from media_service.api.schemas import FileOut, file_out, raw_body
 from media_service.deps import (
     EditorDep,
     RequireEditor,
@@ -109,14 +109,10 @@ def list_interpreters(item_id: int, session: SessionDep, editor: EditorDep) -> l
     status_code=status.HTTP_201_CREATED,
     dependencies=[RequireEditor],
     summary="Upload an interpreter recording",
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "description": "The recording as the raw request body (any common container, "
-            "with or without sound; streamed to disk).",
-            "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
-        }
-    },
+    openapi_extra=raw_body(
+        "The recording as the raw request body (any common container, with or without sound; "
+        "streamed to disk)."
+    ),
 )
 async def upload_interpreter(
     item_id: int,

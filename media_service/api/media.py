@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from media_service.api.schemas import ItemCreate, ItemOut, ItemPage, ItemUpdate, item_out
+from media_service.api.schemas import ItemCreate, ItemOut, ItemPage, ItemUpdate, item_out, raw_body
 from media_service.deps import (
     EditorDep,
     RequireEditor,
@@ -85,13 +85,7 @@ def delete_media(item_id: int, session: SessionDep, storage: StorageDep) -> Resp
     status_code=status.HTTP_201_CREATED,
     dependencies=[RequireEditor],
     summary="Upload the film or song",
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "description": "The media file itself as the raw request body (streamed to disk).",
-            "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
-        }
-    },
+    openapi_extra=raw_body("The media file itself as the raw request body (streamed to disk)."),
 )
 async def upload_media_file(
     item_id: int,

@@ -32,6 +32,12 @@ Description = Annotated[str, Field(max_length=20000)]
 LanguageTag = Annotated[str, AfterValidator(_language_tag)]
 
 
+def raw_body(description: str) -> dict[str, Any]:
+    """OpenAPI for a route whose request body is a file sent as it is (streamed, not parsed)."""
+    content = {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}
+    return {"requestBody": {"required": True, "description": description, "content": content}}
+
+
 class ItemCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

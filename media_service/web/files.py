@@ -14,7 +14,10 @@ router = APIRouter(tags=["files"])
 VTT_TYPE = "text/vtt; charset=utf-8"
 
 
-@router.api_route("/files/{file_id}.{extension}", methods=["GET", "HEAD"], summary="Stream a file")
+# HEAD answers like GET without the body; it is left out of the OpenAPI document, where one
+# operation per path is enough (and two would share an operation id).
+@router.get("/files/{file_id}.{extension}", summary="Stream a file")
+@router.head("/files/{file_id}.{extension}", include_in_schema=False)
 def stream_file(
     file_id: int,
     extension: str,
@@ -39,7 +42,8 @@ def stream_file(
     )
 
 
-@router.api_route("/captions/{track_id}.vtt", methods=["GET", "HEAD"], summary="A caption track")
+@router.get("/captions/{track_id}.vtt", summary="A caption track")
+@router.head("/captions/{track_id}.vtt", include_in_schema=False)
 def stream_track(
     track_id: int, request: Request, session: SessionDep, storage: StorageDep, editor: EditorDep
 ) -> Response:
