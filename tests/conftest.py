@@ -87,6 +87,17 @@ def song(make_media: Callable[..., Path]) -> Path:
 
 
 @pytest.fixture(scope="session")
+def song_with_cover(song: Path, made: Callable[..., Path]) -> Path:
+    """The ``song`` with a 64x64 red cover image attached (an MJPEG attached picture)."""
+    cover = made("cover.png", "-f", "lavfi", "-i", "color=c=red:size=64x64", "-frames:v", "1", "-update", "1")
+    return made(
+        "covered.m4a",
+        *("-i", str(song), "-i", str(cover), "-map", "0:a", "-map", "1:v"),
+        *("-c:a", "copy", "-c:v", "mjpeg", "-disposition:v", "attached_pic"),
+    )
+
+
+@pytest.fixture(scope="session")
 def interpreter(make_media: Callable[..., Path]) -> Path:
     """A 2 s 320x360 figure signing on green, no sound."""
     return make_media("interpreter")

@@ -100,28 +100,8 @@ def test_song_poster_is_a_waveform(song: Path, tmp_path: Path, ffmpeg: str) -> N
     assert close(pixel(rows, 320, 180), colour(WAVEFORM_COLOUR))  # a steady tone: a full band
 
 
-def test_song_with_cover_shows_the_cover(
-    song: Path, tmp_path: Path, ffmpeg: str, made: Callable[..., Path]
-) -> None:
-    cover = made("cover.png", "-f", "lavfi", "-i", "color=c=red:size=64x64", "-frames:v", "1", "-update", "1")
-    covered = made(
-        "covered.m4a",
-        "-i",
-        str(song),
-        "-i",
-        str(cover),
-        "-map",
-        "0:a",
-        "-map",
-        "1:v",
-        "-c:a",
-        "copy",
-        "-c:v",
-        "mjpeg",
-        "-disposition:v",
-        "attached_pic",
-    )
-    poster = make_poster(covered, tmp_path, ffmpeg, width=128)
+def test_song_with_cover_shows_the_cover(song_with_cover: Path, tmp_path: Path, ffmpeg: str) -> None:
+    poster = make_poster(song_with_cover, tmp_path, ffmpeg, width=128)
     assert (poster.width, poster.height) == (128, 128)
     assert close(pixel(rgb_bytes(poster, 128, 128), 64, 64), (255, 0, 0))
 

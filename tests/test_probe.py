@@ -96,26 +96,8 @@ def test_still_images(made: Callable[..., Path], name: str, demuxer: str) -> Non
     assert (facts.video.width, facts.video.height) == (320, 180)
 
 
-def test_song_with_cover_image(song: Path, made: Callable[..., Path]) -> None:
-    cover = made("cover.png", "-f", "lavfi", "-i", "color=c=red:size=64x64", "-frames:v", "1", "-update", "1")
-    with_cover = made(
-        "covered.m4a",
-        "-i",
-        str(song),
-        "-i",
-        str(cover),
-        "-map",
-        "0:a",
-        "-map",
-        "1:v",
-        "-c:a",
-        "copy",
-        "-c:v",
-        "mjpeg",
-        "-disposition:v",
-        "attached_pic",
-    )
-    facts = probe(with_cover)
+def test_song_with_cover_image(song_with_cover: Path) -> None:
+    facts = probe(song_with_cover)
     assert facts.audio is not None and facts.duration == pytest.approx(2.0, abs=0.05)
     assert facts.video is not None and facts.video.is_still_image
     assert not facts.has_video
