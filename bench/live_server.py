@@ -25,10 +25,50 @@ class LiveServer:
 
     def token(self) -> str:
         """A fresh API token, made with ``tolk token create`` like an operator would."""
-        result = subprocess.run(
-            [*TOLK, "token", "create", "bench"], env=self.env, capture_output=True, text=True, check=True
-        )
-        return result.stdout.strip().splitlines()[-1]
+        return operator_token(self.env, "bench")
+
+
+def operator_token(env: dict[str, str], name: str) -> str:
+    """A fresh API token for the installation ``env`` names, made with ``tolk token create``."""
+    command = [*TOLK, "token", "create", name]
+    result = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    return result.stdout.strip().splitlines()[-1]
+
+
+def start_serving(env: dict[str, str], url: str, port: int) -> subprocess.Popen[bytes]:
+    """``tolk serve`` on ``port``, returned once it answers at ``url`` (within 60 s)."""
+    process = subprocess.Popen(
+        [*TOLK, "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 60
+    while True:
+        if process.poll() is not None:
+            assert process.stderr is not None
+            raise RuntimeError(f"tolk serve exited: {process.stderr.read().decode()[-2000:]}")
+        try:
+            if httpx.get(f"{url}/api/media", timeout=1).status_code == 200:
+                return process
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline:
+            stop_serving(process)
+            raise RuntimeError("tolk serve did not start within 60 s")
+        time.sleep(0.05)
+
+
+def stop_serving(process: subprocess.Popen[bytes]) -> None:
+    """Ask the server to stop, and kill it if it has not within 15 s."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def free_port() -> int:
@@ -45,30 +85,8 @@ def live_server(data_dir: Path, **settings: str) -> Iterator[LiveServer]:
     # The server's own address is its public URL, so the links it makes (embed codes) work.
     env = {**os.environ, "TOLK_DATA_DIR": str(data_dir), "TOLK_PUBLIC_URL": url}
     env.update({f"TOLK_{name.upper()}": value for name, value in settings.items()})
-    process = subprocess.Popen(
-        [*TOLK, "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    process = start_serving(env, url, port)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"tolk serve exited: {process.stderr.read().decode()[-2000:]}")
-            try:
-                if httpx.get(f"{url}/api/media", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("tolk serve did not start within 60 s")
-            time.sleep(0.1)
         yield LiveServer(url=url, process=process, env=env)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_serving(process)

@@ -54,7 +54,11 @@ def make_fixture(folder: Path, seconds: float, ffmpeg: str) -> tuple[MediaFile, 
     )
     step = seconds / CAPTION_COUNT
     cues = [
-        Cue(start=i * step, end=(i + 0.9) * step, text=f"Rad {i + 1}: vem du än är, är du välkommen hit.")
+        Cue(
+            round(i * step * 1000),
+            round((i + 0.9) * step * 1000),
+            text=f"Rad {i + 1}: vem du än är, är du välkommen hit.",
+        )
         for i in range(CAPTION_COUNT)
     ]
     return MediaFile(film, probe(film)), MediaFile(signer, probe(signer)), cues

@@ -2,79 +2,150 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from fastapi.staticfiles import StaticFiles
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.base import RequestResponseEndpoint
 
+from media_service.api import accessibility as accessibility_api
 from media_service.api import accounts as accounts_api
 from media_service.api import captions as captions_api
+from media_service.api import catalogue as catalogue_api
+from media_service.api import documents as documents_api
+from media_service.api import health as health_api
 from media_service.api import interpreters as interpreters_api
 from media_service.api import jobs as jobs_api
 from media_service.api import media as media_api
+from media_service.api import speech as speech_api
 from media_service.api import uploads as uploads_api
 from media_service.api import variants as variants_api
 from media_service.config import PROJECT_ROOT, Settings, get_settings
 from media_service.db import make_engine, make_session_factory, migrate
-from media_service.errors import ServiceError
+from media_service.deps import forget_actor
+from media_service.errors import InsufficientStorage, Invalid, ServiceError, http_error_body
+from media_service.i18n import answer_language, choose_language
+from media_service.jobs.context import Handlers
 from media_service.jobs.queue import JobQueue
 from media_service.jobs.worker import JobRunner, WorkerPool
+from media_service.methods import MethodRules
+from media_service.metrics import RequestMetrics
+from media_service.openapi import install as install_openapi
+from media_service.security_headers import SecurityHeaders
+from media_service.services import ladder_jobs, ladders, speech, speech_jobs, variant_jobs, variants
 from media_service.services.accounts import LoginThrottle
 from media_service.services.embed import frame_ancestors_directive
+from media_service.services.housekeeping import Housekeeping
+from media_service.services.housekeeping import stop as stop_housekeeping
 from media_service.storage import Storage
+from media_service.upload_slots import UploadSlots
 from media_service.web import editor as editor_routes
 from media_service.web import embed as embed_routes
 from media_service.web import files as files_routes
+from media_service.web import opendata as opendata_routes
 from media_service.web import pages
+from media_service.web.static_files import StaticAssets
+from media_service.web.templating import render
 
 log = logging.getLogger("tolk")
 
 
+def job_handlers() -> Handlers:
+    """Which service function runs the jobs of each kind: the table every worker pool is given."""
+    handlers = {
+        variants.JOB_KIND: variant_jobs.run_variants_job,
+        ladders.JOB_KIND: ladder_jobs.run_ladder_job,
+    }
+    # Captions from speech: the job imports faster-whisper only when it runs (tolk[asr]).
+    handlers.update({kind: speech_jobs.run_speech_job for kind in speech.JOB_KINDS.values()})
+    return handlers
+
+
 def _wants_html(request: Request) -> bool:
     path = request.url.path
-    return not path.startswith(("/api/", "/files/", "/captions/")) and "text/html" in request.headers.get(
-        "accept", ""
-    )
+    return not path.startswith(
+        ("/api/", "/files/", "/captions/", "/hls/")
+    ) and "text/html" in request.headers.get("accept", "")
+
+
+def _language(request: Request) -> str:
+    """An error's language: the page's for a browser, else what the client asked (English)."""
+    return choose_language(request) if _wants_html(request) else answer_language(request)
 
 
 def _error_response(
     request: Request,
     status_code: int,
-    body: dict[str, dict[str, object]],
+    body: Mapping[str, Mapping[str, object]],
     headers: Mapping[str, str] | None = None,
 ) -> Response:
     """JSON for API clients, an error page for browsers."""
     if _wants_html(request):
+        forget_actor(request)
         message = str(body["error"]["message"])
-        return pages.render(
+        return render(
             request, "error.html", {"status_code": status_code, "message": message}, status_code=status_code
         )
     return JSONResponse(body, status_code=status_code, headers=headers)
 
 
+BUSY_RETRY_SECONDS = 5
+# anyio's default is 40; the database pool (db.POOL_SIZE + db.POOL_OVERFLOW) has 50 connections.
+THREADS = 80
+
+
+def _is_busy(error: OperationalError) -> bool:
+    """SQLite's "database is locked", or PostgreSQL giving up on a lock or a statement."""
+    text = str(error.orig).lower()
+    return "database is locked" in text or "lock timeout" in text or "statement timeout" in text
+
+
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ServiceError)
     async def service_error(request: Request, error: ServiceError) -> Response:
-        return _error_response(request, error.status_code, error.to_dict())
+        language = _language(request)
+        return _error_response(request, error.status_code, error.to_dict(language), headers=error.headers)
 
     @app.exception_handler(OverflowError)
     @app.exception_handler(DataError)
     async def out_of_range(request: Request, error: Exception) -> Response:
         # An id or page number too large for the database's integers (SQLite raises
         # OverflowError, PostgreSQL DataError): the request's fault, never a server error.
-        body = {"error": {"code": "invalid", "message": "a number in the request is out of range"}}
-        return _error_response(request, 422, body)
+        return _error_response(
+            request, 422, Invalid.told("api_number_out_of_range").to_dict(_language(request))
+        )
+
+    @app.exception_handler(PoolTimeout)
+    @app.exception_handler(OperationalError)
+    async def database_busy(request: Request, error: Exception) -> Response:
+        # Every connection in use, or SQLite's write lock held for longer than a request waits:
+        # the service is busy, not broken. Tell the client when to try again.
+        if isinstance(error, OperationalError) and not _is_busy(error):
+            raise error
+        log.warning("database busy: %s", error)
+        body = ServiceError.told("api_busy").to_dict(answer_language(request))
+        body["error"]["code"] = "busy"
+        return _error_response(request, 503, body, headers={"retry-after": str(BUSY_RETRY_SECONDS)})
+
+    @app.exception_handler(OSError)
+    async def disk_full(request: Request, error: OSError) -> Response:
+        # A full disk is no fault of the request, but no server error either: the request's
+        # partial files are already removed (they are written in context managers).
+        if error.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise error
+        body = InsufficientStorage.told("api_disk_full").to_dict(_language(request))
+        return _error_response(request, 507, body)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:
-        body = {"error": {"code": f"http_{error.status_code}", "message": str(error.detail)}}
+        body = http_error_body(error.status_code, str(error.detail), _language(request))
         return _error_response(request, error.status_code, body, headers=error.headers)
 
     @app.exception_handler(RequestValidationError)
@@ -83,6 +154,10 @@ def _install_error_handlers(app: FastAPI) -> None:
             {"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in error.errors()
         ]
         summary = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
+        language = _language(request)
+        if language != "en":  # the fields named in the asker's language; pydantic speaks English
+            fields = ", ".join(dict.fromkeys(p["field"] for p in problems))
+            summary = Invalid.told("api_invalid_fields", fields=fields).message_in(language)
         body = {"error": {"code": "invalid", "message": summary, "problems": problems}}
         return _error_response(request, 422, body)
 
@@ -96,15 +171,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
+        # Threads for plain routes and blocking work: uploads being probed and writers waiting
+        # their turn at the database hold one each, and must not leave page reads none.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = THREADS
         migrate(settings.resolved_database_url)
-        app.state.storage.clear_stale_scratch()
-        uploads_api.clear_stale_uploads(settings)
+        housekeeping = Housekeeping(settings, app.state.sessions, app.state.storage).start()
         pool = None
         if settings.workers:
-            runner = JobRunner(settings, app.state.sessions, app.state.storage, app.state.job_queue)
+            runner = JobRunner(
+                settings,
+                app.state.sessions,
+                app.state.storage,
+                app.state.job_queue,
+                handlers=app.state.job_handlers,
+            )
             pool = WorkerPool(runner, settings.workers)
             pool.start()
         yield
+        await stop_housekeeping(housekeeping)
         if pool is not None:
             pool.stop()
         app.state.job_queue.close()
@@ -121,30 +205,34 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessions = make_session_factory(app.state.engine)
     app.state.storage = Storage(settings.files_dir, settings.scratch_dir)
     app.state.job_queue = JobQueue(settings)
+    app.state.job_handlers = job_handlers()
     app.state.login_throttle = LoginThrottle.for_settings(settings)
+    app.state.upload_slots = UploadSlots.for_settings(settings)
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next: RequestResponseEndpoint) -> Response:
-        response: Response = await call_next(request)
-        response.headers.setdefault("x-content-type-options", "nosniff")
-        response.headers.setdefault("referrer-policy", "strict-origin-when-cross-origin")
-        # Only the embed player may be framed by other sites; every other page refuses.
-        framing = embed_framing if embed_routes.may_be_framed(request.url.path) else "frame-ancestors 'self'"
-        response.headers.setdefault("content-security-policy", framing)
-        return response
+    app.add_middleware(SecurityHeaders, embed_framing=embed_framing)
 
+    app.add_middleware(MethodRules)
+    # Outermost: the time of everything, by the route template the router chose.
+    app.add_middleware(RequestMetrics, log_requests=settings.log_format == "json")
     _install_error_handlers(app)
     app.add_exception_handler(editor_routes.PageAnswer, editor_routes.answer_with_page)
+    app.include_router(health_api.router)
     app.include_router(media_api.router)
     app.include_router(captions_api.router)
     app.include_router(interpreters_api.router)
     app.include_router(variants_api.router)
+    app.include_router(accessibility_api.router)
     app.include_router(jobs_api.router)
+    app.include_router(speech_api.router)
     app.include_router(accounts_api.router)
-    app.include_router(uploads_api.upload_router(settings))
+    app.include_router(uploads_api.router)
+    app.include_router(documents_api.router)
+    app.include_router(catalogue_api.router)
     app.include_router(files_routes.router)
     app.include_router(embed_routes.router)
+    app.include_router(opendata_routes.router)
     app.include_router(editor_routes.router)
     app.include_router(pages.router)
-    app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
+    app.mount("/static", StaticAssets(PROJECT_ROOT / "static"), name="static")
+    install_openapi(app)
     return app

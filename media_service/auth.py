@@ -142,8 +142,12 @@ def create_token(session: Session, name: str, *, user: User | None = None) -> st
     return token
 
 
+TOKEN_USE_RESOLUTION = timedelta(minutes=1)
+
+
 def verify_token(session: Session, token: str) -> ApiToken | None:
-    """The live token matching ``token``, marked as used, or None (revoked, or its user disabled)."""
+    """The live token matching ``token``, marked as used (to the minute), or None (revoked, or
+    its user disabled)."""
     record = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
     if record is None or record.revoked_at is not None:
         return None
@@ -151,7 +155,11 @@ def verify_token(session: Session, token: str) -> ApiToken | None:
         owner = session.get(User, record.user_id)
         if owner is None or owner.disabled:
             return None
-    record.last_used_at = utcnow()
+    now = utcnow()
+    # At most one write a minute per token: a write on every request would make each script
+    # request a writer, queued behind every other one on SQLite's single write lock.
+    if record.last_used_at is None or now - record.last_used_at >= TOKEN_USE_RESOLUTION:
+        record.last_used_at = now
     return record
 
 

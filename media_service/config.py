@@ -10,10 +10,9 @@ from urllib.parse import urlsplit, urlunsplit
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from transcode.kinds import X264Preset
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-X264Preset = Literal[
-    "ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow"
-]
 
 
 class Settings(BaseSettings):
@@ -26,6 +25,15 @@ class Settings(BaseSettings):
         default=None, description="SQLAlchemy URL; default: SQLite file tolk.db in the data directory"
     )
     max_upload_bytes: int = Field(default=20 * 1024**3, description="Largest upload accepted")
+    max_uploads: int = Field(
+        default=32, ge=1, description="Uploads received at once in all; more are answered 503"
+    )
+    max_uploads_per_account: int = Field(
+        default=4, ge=1, description="Uploads one account may send at once; more are answered 429"
+    )
+    upload_idle_seconds: float = Field(
+        default=60, gt=0, description="An upload whose body sends nothing this long is ended (408)"
+    )
     ffmpeg_path: str | None = Field(
         default=None, description="ffmpeg binary; default: the one in the imageio-ffmpeg wheel"
     )
@@ -43,11 +51,72 @@ class Settings(BaseSettings):
         default="veryfast", description="libx264 preset of made variants: slower is smaller"
     )
     variant_crf: int = Field(default=23, ge=0, le=51, description="libx264 quality of made variants")
+    remake_outdated_variants: bool = Field(
+        default=True,
+        description="Order a new job when a variant's captions, interpreter recording or layout change",
+    )
+    description_voice_command: str = Field(
+        default="espeak-ng --stdin -v {language} -s 165 -w {output}",
+        description="Voices audio description for described variants: {language} and {output} are "
+        "filled in, the text comes on standard input (e.g. piper --model sv.onnx --output_file {output})",
+    )
+    hls: bool = Field(
+        default=True, description="Make an HLS ladder of every picture variant and interpreter recording"
+    )
+    hls_segment_seconds: float = Field(default=4.0, ge=2, le=6, description="Length of HLS segments")
     queue_name: str = Field(
         default="tolk", description="Name of the queue, to keep installations sharing a Redis apart"
     )
+    asr_model: str = Field(
+        default="base",
+        description="Speech recognition model: a packaged one (base, from the tolk[asr] extra) or a "
+        "directory holding a CTranslate2 Whisper model",
+    )
+    asr_threads: int = Field(
+        default=0, ge=0, description="CPU threads of one speech recognition (0: CTranslate2 chooses)"
+    )
     public_url: str = Field(default="http://127.0.0.1:8000", description="Base URL used in links")
     frame_ancestors: str = Field(default="*", description="Who may frame the embed player (CSP)")
+    upload_origins: str = Field(
+        default="",
+        description="Origins of other sites whose pages may upload with tus (CORS), space-separated; "
+        "'*' for any; default: none, same origin only",
+    )
+
+    # Operations (docs/deployment.md): metrics, logs, a proxy in front.
+    metrics: Literal["off", "loopback", "token"] = Field(
+        default="off",
+        description="Who may read /metrics: off (404 to all), loopback (clients on this host that "
+        "came through no proxy), token (an Authorization: Bearer TOLK_METRICS_TOKEN)",
+    )
+    metrics_token: str = Field(default="", description="The bearer token /metrics asks for (metrics=token)")
+    worker_metrics_port: int = Field(
+        default=0,
+        ge=0,
+        le=65535,
+        description="A port on 127.0.0.1 where `tolk worker` answers its own metrics (0: none)",
+    )
+    log_format: Literal["text", "json"] = Field(
+        default="text", description="Log lines as text, or as JSON objects one a line (requests, jobs)"
+    )
+    forwarded_allow_ips: str = Field(
+        default="127.0.0.1",
+        description="Addresses (or networks) of the proxies whose X-Forwarded-For and X-Forwarded-Proto "
+        "are believed, comma-separated; every other client's are ignored. Default: a proxy on this "
+        "host; empty: none",
+    )
+
+    # Open data (services.open_data): who publishes the library, and how large a document may be.
+    publisher_name: str = Field(
+        default="Tolk", description="The organisation that publishes the library (feeds, JSON-LD, DCAT)"
+    )
+    publisher_url: str = Field(default="", description="The publisher's web site; default: TOLK_PUBLIC_URL")
+    contact_email: str = Field(
+        default="", description="Contact point of the open-data catalogue (DCAT-AP-SE asks for one)"
+    )
+    max_document_bytes: int = Field(
+        default=50 * 1024**2, ge=1, description="Largest document (PDF, presentation) attached to an item"
+    )
 
     @property
     def resolved_database_url(self) -> str:
@@ -60,6 +129,20 @@ class Settings(BaseSettings):
     @property
     def scratch_dir(self) -> Path:
         return self.data_dir / "tmp"
+
+
+REDIS_URL_SCHEMES = ("redis", "rediss", "unix")
+
+
+def redis_url(settings: Settings) -> str | None:
+    """``TOLK_QUEUE_URL``: the Redis that job queue and login counts share, or None when unset
+    (an SQLite queue, counts in memory). Raises ValueError when it is not a Redis URL."""
+    url = settings.queue_url
+    if not url:
+        return None
+    if urlsplit(url).scheme not in REDIS_URL_SCHEMES:
+        raise ValueError(f"TOLK_QUEUE_URL must be a redis:// URL, not {without_password(url)!r}")
+    return url
 
 
 def without_password(url: str) -> str:

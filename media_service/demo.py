@@ -16,27 +16,38 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from media_service.auth import Actor
 from media_service.config import Settings
 from media_service.db import session_scope
 from media_service.jobs.queue import JobQueue
 from media_service.models import CaptionKind, MediaItem, MediaKind, VariantKind
-from media_service.services import captions, interpreters, media, variants
+from media_service.services import captions, interpreters, media, sources, variants
 from media_service.storage import Storage
 from transcode import synthetic
 from transcode.binary import ffmpeg_path
-from transcode.captions import Cue, to_webvtt
+from transcode.captions import CaptionDocument, Cue, write_webvtt
 from transcode.runner import run_ffmpeg
 
 DemoCue = tuple[float, float, str]
+OPERATOR = Actor.operator()  # who saved the demo's caption revisions
 
 
 @dataclass(frozen=True)
 class DemoItem:
+    """One demo item: Swedish captions (``cues``), English subtitles, chapters and, for films,
+    Swedish audio description, each a track of the item, so a new user sees every caption
+    feature at once."""
+
     kind: MediaKind
     title: str
     description: str
     duration: float
     cues: tuple[DemoCue, ...]
+    subtitles_en: tuple[DemoCue, ...] = ()
+    chapters: tuple[DemoCue, ...] = ()
+    # What the picture shows, said in the gaps of the speech; the demo's pictures are lavfi
+    # test patterns, so that is what is described.
+    descriptions: tuple[DemoCue, ...] = ()
     pattern: str = "testsrc2"
     tone_hz: int = 440
 
@@ -46,21 +57,57 @@ DEMO_ITEMS = (
         kind=MediaKind.SONG,
         title="Örebrolåten",
         description="Örebros egen sång, framförd med teckenspråkstolk. Vem du än är, är du välkommen hit.",
-        duration=8.0,
+        duration=32.0,
+        # Music and singing marked as captioning guidelines ask: a note for the music alone,
+        # notes around what is sung.
         cues=(
-            (0.5, 4.0, "Vem du än är, är du välkommen hit."),
-            (4.0, 7.5, "Vi bygger vår stad, bit för bit."),
+            (0.0, 4.0, "♪ [Lugn musik] ♪"),
+            (4.0, 8.0, "♪ Vem du än är,\när du välkommen hit. ♪"),
+            (8.0, 12.0, "♪ Vi bygger vår stad,\nbit för bit. ♪"),
+            (12.0, 16.0, "♪ [Musiken stiger] ♪"),
+            (16.0, 20.0, "♪ Längs Svartån\ngår vi hand i hand. ♪"),
+            (20.0, 24.0, "♪ Här finns en plats\nför alla i vårt land. ♪"),
+            (24.0, 28.0, "♪ Vem du än är,\när du välkommen hit. ♪"),
+            (28.0, 32.0, "♪ [Musiken tystnar] ♪"),
         ),
+        subtitles_en=(
+            (4.0, 8.0, "♪ Whoever you are,\nyou are welcome here. ♪"),
+            (8.0, 12.0, "♪ We build our town,\nbit by bit. ♪"),
+            (16.0, 20.0, "♪ Along the Svartån\nwe walk hand in hand. ♪"),
+            (20.0, 24.0, "♪ Here is a place\nfor everyone in our land. ♪"),
+            (24.0, 28.0, "♪ Whoever you are,\nyou are welcome here. ♪"),
+        ),
+        chapters=((0.0, 16.0, "Första versen"), (16.0, 32.0, "Andra versen")),
         tone_hz=392,
     ),
     DemoItem(
         kind=MediaKind.FILM,
         title="Sveriges kvalitetskommun 2013",
         description="Örebro kommun utsågs till Sveriges kvalitetskommun 2013.",
-        duration=8.0,
+        duration=32.0,
         cues=(
-            (0.5, 3.5, "Örebro är Sveriges kvalitetskommun 2013."),
-            (3.5, 7.5, "Vi arbetar varje dag för att bli bättre."),
+            (0.5, 4.0, "Örebro är Sveriges\nkvalitetskommun 2013."),
+            (4.0, 8.0, "Vi arbetar varje dag\nför att bli bättre."),
+            (8.0, 12.0, "Skolor, vård och omsorg\nska hålla hög kvalitet."),
+            (12.0, 16.0, "[Applåder]"),
+            (16.0, 20.0, "Invånarna får säga\nvad de tycker."),
+            (20.0, 24.0, "Vi lyssnar och\nförbättrar tillsammans."),
+            (24.0, 28.0, "Det är så en stad\nväxer."),
+            (28.0, 31.5, "Välkommen till Örebro."),
+        ),
+        subtitles_en=(
+            (0.5, 4.0, "Örebro is Sweden's\nquality municipality 2013."),
+            (4.0, 8.0, "Every day we work\nto get better."),
+            (8.0, 12.0, "Schools and care\nshall be of high quality."),
+            (16.0, 20.0, "The people who live here\nsay what they think."),
+            (20.0, 24.0, "We listen and\nimprove together."),
+            (24.0, 28.0, "That is how a town\ngrows."),
+            (28.0, 31.5, "Welcome to Örebro."),
+        ),
+        chapters=((0.0, 12.0, "Utmärkelsen"), (12.0, 24.0, "Invånarnas röst"), (24.0, 32.0, "Välkommen")),
+        descriptions=(
+            (0.0, 0.5, "Lodräta färgfält i rött, grönt, gult, blått, lila och turkos."),
+            (12.0, 16.0, "Ett regnbågsband snurrar över färgfälten. Uppe till vänster går en klocka."),
         ),
         pattern="testsrc2",
     ),
@@ -68,10 +115,34 @@ DEMO_ITEMS = (
         kind=MediaKind.FILM,
         title="Årets säkerhetskommun",
         description="Örebro är årets säkerhetskommun – en trygg stad för alla.",
-        duration=8.0,
+        duration=32.0,
         cues=(
-            (0.5, 3.5, "Örebro är årets säkerhetskommun."),
-            (3.5, 7.5, "En trygg stad för alla som bor här."),
+            (0.5, 4.0, "Örebro är årets\nsäkerhetskommun."),
+            (4.0, 8.0, "En trygg stad för alla\nsom bor här."),
+            (8.0, 12.0, "[Sirener på avstånd]"),
+            (12.0, 16.0, "Räddningstjänsten\növar varje vecka."),
+            (16.0, 20.0, "Gator och parker\när väl upplysta."),
+            (20.0, 24.0, "Grannar ser efter\nvarandra."),
+            (24.0, 28.0, "Tillsammans gör vi\nstaden tryggare."),
+            (28.0, 31.5, "Örebro – en trygg stad."),
+        ),
+        subtitles_en=(
+            (0.5, 4.0, "Örebro is this year's\nsafest municipality."),
+            (4.0, 8.0, "A safe town for everyone\nwho lives here."),
+            (12.0, 16.0, "The fire and rescue service\ntrains every week."),
+            (16.0, 20.0, "Streets and parks\nare well lit."),
+            (20.0, 24.0, "Neighbours look out\nfor each other."),
+            (24.0, 28.0, "Together we make\nthe town safer."),
+            (28.0, 31.5, "Örebro – a safe town."),
+        ),
+        chapters=(
+            (0.0, 12.0, "En trygg stad"),
+            (12.0, 24.0, "Räddningstjänsten"),
+            (24.0, 32.0, "Tillsammans"),
+        ),
+        descriptions=(
+            (0.0, 0.5, "Färgstaplar för tv: grått, gult, turkos, grönt, lila, rött och blått."),
+            (8.0, 12.0, "Bilden står stilla medan sirenerna hörs på avstånd."),
         ),
         pattern="smptehdbars",
         tone_hz=330,
@@ -82,7 +153,21 @@ DEMO_VARIANTS = (VariantKind.SIGNED, VariantKind.CAPTIONED, VariantKind.SIGNED_C
 
 
 def _webvtt(cues: tuple[DemoCue, ...]) -> bytes:
-    return to_webvtt([Cue(start=start, end=end, text=text) for start, end, text in cues]).encode()
+    return write_webvtt(
+        CaptionDocument(tuple(Cue(round(start * 1000), round(end * 1000), text) for start, end, text in cues))
+    )
+
+
+def _tracks(demo: DemoItem) -> list[tuple[tuple[DemoCue, ...], str, CaptionKind]]:
+    """The item's caption tracks: Swedish captions, English subtitles, Swedish chapters and
+    Swedish audio description."""
+    tracks = [
+        (demo.cues, "sv", CaptionKind.CAPTIONS),
+        (demo.subtitles_en, "en", CaptionKind.SUBTITLES),
+        (demo.chapters, "sv", CaptionKind.CHAPTERS),
+        (demo.descriptions, "sv", CaptionKind.DESCRIPTIONS),
+    ]
+    return [track for track in tracks if track[0]]
 
 
 def _speak(text: str, output: Path) -> Path | None:
@@ -101,7 +186,8 @@ def make_demo_files(demo: DemoItem, folder: Path, ffmpeg: str) -> tuple[Path, Pa
     if demo.kind == MediaKind.SONG:
         args = synthetic.tone_args(media_path, duration=demo.duration, tone_hz=demo.tone_hz, melody=True)
     else:
-        speech = _speak(" ".join(text for _, _, text in demo.cues), folder / "speech.wav")
+        spoken = [text.replace("\n", " ") for _, _, text in demo.cues if not text.startswith("[")]
+        speech = _speak(" ".join(spoken), folder / "speech.wav")
         args = synthetic.film_args(
             media_path,
             duration=demo.duration,
@@ -149,7 +235,7 @@ async def fill_demo_library(
         with tempfile.TemporaryDirectory(dir=settings.scratch_dir) as folder:
             media_path, interpreter_path = make_demo_files(demo, Path(folder), ffmpeg)
             with session_scope(sessions) as session:
-                item = media.create_item(
+                item_id = media.create_item(
                     session,
                     {
                         "kind": demo.kind,
@@ -158,24 +244,33 @@ async def fill_demo_library(
                         "language": "sv",
                         "published": True,
                     },
-                )
-                await media.store_source(
-                    session, storage, settings, item, _read_file(media_path), original_name="demo.mp4"
-                )
-                ordered = variants.after_source_upload(session, storage, queue, item)
-                captions.store_caption_track(
-                    session, storage, item, _webvtt(demo.cues), language="sv", kind=CaptionKind.CAPTIONS
-                )
-                # The demo signer stands in front of a green screen: key it out.
-                await interpreters.store_interpreter(
-                    session,
-                    storage,
-                    settings,
-                    item,
-                    _read_file(interpreter_path),
-                    layout={"key": {"colour": "green"}},
-                )
+                ).id
+            _item, ordered = await sources.replace_source(
+                sessions,
+                storage,
+                settings,
+                queue,
+                item_id,
+                _read_file(media_path),
+                original_name="demo.mp4",
+            )
+            # The demo signer stands in front of a green screen: key it out.
+            await interpreters.upload_interpreter(
+                sessions,
+                storage,
+                settings,
+                item_id,
+                _read_file(interpreter_path),
+                layout={"key": {"colour": "green"}},
+                queue=queue,
+            )
+            with session_scope(sessions) as session:
+                item = media.get_item(session, item_id, include_unpublished=True)
+                for cues, language, kind in _tracks(demo):
+                    captions.upload_caption_file(
+                        session, storage, item, _webvtt(cues), language=language, kind=kind, actor=OPERATOR
+                    )
                 ordered.append(variants.order_variants(session, queue, item, DEMO_VARIANTS))
-                created.append(item.id)
-                jobs += [job.id for job in ordered]
+            created.append(item_id)
+            jobs += [job.id for job in ordered]
     return created, jobs

@@ -12,9 +12,7 @@ in the same transaction as the change.
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import AsyncIterator, Iterator
-from contextlib import AbstractContextManager
+from collections.abc import Iterator
 from typing import Annotated, Any
 
 from fastapi import Depends, Form, HTTPException, Request
@@ -23,10 +21,13 @@ from sqlalchemy.orm import Session
 
 from media_service.auth import Actor, find_session, tokens_match, verify_token
 from media_service.config import Settings
-from media_service.db import session_scope
+from media_service.db import session_scope, writes_held_back
 from media_service.models import User
 from media_service.services import audit
+from media_service.services.shapes import whole_number
+from media_service.services.variant_freshness import Remake
 from media_service.storage import Storage
+from media_service.upload_slots import account_of
 
 SESSION_COOKIE = "tolk_session"
 CSRF_HEADER = "X-CSRF-Token"
@@ -34,7 +35,6 @@ CSRF_FIELD = "csrf_token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 _NOBODY = object()
-_DIGITS = re.compile(r"[0-9]+")
 
 bearer = HTTPBearer(
     auto_error=False,
@@ -42,25 +42,9 @@ bearer = HTTPBearer(
 )
 
 
-def whole_number(text: str | None) -> int | None:
-    """``text`` as a number when it is plain ASCII digits (not "²", "-1" or " 1"), else None."""
-    return int(text) if text is not None and _DIGITS.fullmatch(text) else None
-
-
 def declared_length(request: Request) -> int | None:
     """The body size the client declared in Content-Length, or None (absent, chunked, bogus)."""
     return whole_number(request.headers.get("content-length"))
-
-
-def writes_held_back(session: Session) -> AbstractContextManager[Session]:
-    """Keep ``session``'s pending writes (the audit entry, a token's last use) from being
-    flushed by a query while an upload streams in and is probed, which may take minutes.
-
-    The first flush opens the write transaction, and on SQLite that is the database's one
-    write lock: held open, it makes every other writer wait (and give up, "database is
-    locked"). Reads take no lock in WAL mode; an explicit ``flush`` inside still writes.
-    """
-    return session.no_autoflush
 
 
 def _is_json(content_type: str) -> bool:
@@ -136,6 +120,12 @@ def request_actor(request: Request) -> Actor | None:
         return identify(request, session, credentials)
 
 
+def forget_actor(request: Request) -> None:
+    """Look who is asking up again (``request_actor``): after a refusal rolled the request's
+    session back, the account it found is expired and cannot be read (an error page names it)."""
+    request.state.tolk_actor = _NOBODY
+
+
 def request_is_editor(request: Request) -> bool:
     """Whether an editor is asking (see ``request_actor``)."""
     return request_actor(request) is not None
@@ -163,9 +153,7 @@ def form_csrf_field(csrf_token: Annotated[str, Form(description="The session's C
     form is read before the CSRF check (the check itself is in ``authenticated_editor``)."""
 
 
-async def authenticated_editor(request: Request, actor: ActorDep) -> Actor:
-    """The editor asking (401 for a viewer); for a write from a browser session, with the
-    session's CSRF token checked (403 without it)."""
+def _editor_or_refused(request: Request, actor: Actor | None, sent_csrf_token: str | None) -> Actor:
     if actor is None:
         raise HTTPException(
             status_code=401,
@@ -173,8 +161,9 @@ async def authenticated_editor(request: Request, actor: ActorDep) -> Actor:
             "or send 'Authorization: Bearer <token>'",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    from_browser = actor.login is not None and request.method not in SAFE_METHODS
-    if from_browser and not tokens_match(actor.login.csrf_token, await _sent_csrf_token(request)):
+    if _from_browser(request, actor) and (
+        actor.login is None or not tokens_match(actor.login.csrf_token, sent_csrf_token)
+    ):
         raise HTTPException(
             status_code=403,
             detail=f"the form or request is missing its CSRF token ({CSRF_FIELD} or {CSRF_HEADER}); "
@@ -183,14 +172,73 @@ async def authenticated_editor(request: Request, actor: ActorDep) -> Actor:
     return actor
 
 
+def _from_browser(request: Request, actor: Actor | None) -> bool:
+    """A write from a signed-in browser (which must carry the session's CSRF token)."""
+    return actor is not None and actor.login is not None and request.method not in SAFE_METHODS
+
+
+async def authenticated_editor(request: Request, actor: ActorDep) -> Actor:
+    """The editor asking (401 for a viewer); for a write from a browser session, with the
+    session's CSRF token checked (403 without it)."""
+    sent = await _sent_csrf_token(request) if _from_browser(request, actor) else None
+    return _editor_or_refused(request, actor, sent)
+
+
 AuthenticatedEditor = Annotated[Actor, Depends(authenticated_editor)]
+
+
+def streaming_editor(request: Request) -> Actor:
+    """``authenticated_editor`` for a route that streams its body: who is asking is looked up
+    in a short session of its own (``request_actor``), closed before the body is read, so no
+    pooled connection is held while it streams. (A plain function: FastAPI runs it in a worker
+    thread, off the event loop.) Such a route reads no form, so a browser sends its CSRF token
+    in the header."""
+    return _editor_or_refused(request, request_actor(request), request.headers.get(CSRF_HEADER))
+
+
+StreamingEditor = Annotated[Actor, Depends(streaming_editor)]
+
+
+def upload_slot(request: Request, actor: StreamingEditor) -> Iterator[Actor]:
+    """The editor sending an upload, holding one of its slots until the route is done: refused
+    before a byte is read with 429 or 503 and Retry-After when none is free (see
+    ``upload_slots``)."""
+    with request.app.state.upload_slots.taken(account_of(actor)):
+        yield actor
+
+
+UploadingEditor = Annotated[Actor, Depends(upload_slot, scope="function")]
+
+
+def _change(request: Request, actor: Actor, details: dict[str, Any]) -> audit.Change:
+    """The audit log's account of the write ``request`` makes (see ``audit.Change``)."""
+    route = request.scope.get("route")
+    return audit.Change(
+        actor,
+        getattr(route, "name", request.url.path),
+        summary=str(getattr(route, "summary", None) or getattr(route, "name", "")),
+        method=request.method,
+        path=request.url.path,
+        item_id=whole_number(request.path_params.get("item_id")),
+        details=details,
+    )
+
+
+def upload_change(request: Request, actor: UploadingEditor) -> audit.Change:
+    """For a route that streams an upload and stores it in a transaction of its own (no
+    request session): the editor, holding an upload slot, and the audit entry the store writes
+    in that transaction, so a refused upload leaves none."""
+    return _change(request, actor, audit.safe_details(dict(request.query_params)))
+
+
+UploadChange = Annotated[audit.Change, Depends(upload_change)]
 
 
 async def _write_details(request: Request) -> dict[str, Any]:
     """What a write sent, for the audit log: its JSON or form fields, else its query."""
     route = request.scope.get("route")
     fields: dict[str, Any] = dict(request.query_params)
-    if getattr(route, "body_field", None) is not None:
+    if request.method not in SAFE_METHODS and getattr(route, "body_field", None) is not None:
         content_type = request.headers.get("content-type", "")
         if content_type.startswith(_FORM_TYPES):
             fields.update((await request.form()).items())
@@ -204,29 +252,21 @@ async def _write_details(request: Request) -> dict[str, Any]:
     return audit.safe_details(fields)
 
 
-async def require_editor(
-    request: Request, session: SessionDep, actor: AuthenticatedEditor
-) -> AsyncIterator[Actor]:
+def require_editor(
+    request: Request,
+    session: SessionDep,
+    actor: AuthenticatedEditor,
+    details: Annotated[dict[str, Any], Depends(_write_details)],
+) -> Iterator[Actor]:
     """An editor (see ``authenticated_editor``); a write is recorded in the audit log, which
-    commits or rolls back with the change."""
+    commits or rolls back with the change. (A plain function: its database work runs in a
+    worker thread, off the event loop.)"""
     if request.method in SAFE_METHODS:
         yield actor
         return
-    route = request.scope.get("route")
-    details = await _write_details(request)
-    # Not flushed here but by the route's first write: a route that streams an upload first
-    # holds no write lock meanwhile (see ``writes_held_back``).
+    # Not flushed here but by the route's first write (see ``writes_held_back``).
     with writes_held_back(session):
-        entry = audit.record(
-            session,
-            actor,
-            getattr(route, "name", request.url.path),
-            summary=getattr(route, "summary", None) or getattr(route, "name", ""),
-            method=request.method,
-            path=request.url.path,
-            item_id=whole_number(request.path_params.get("item_id")),
-            details=details,
-        )
+        entry = _change(request, actor, details).record(session)
     yield actor
     audit.settle(session, entry)
 
@@ -244,3 +284,11 @@ def require_admin(actor: EditorActor) -> Actor:
 AdminActor = Annotated[Actor, Depends(require_admin)]
 EditorDep = Annotated[bool, Depends(is_editor)]
 RequireEditor = Depends(require_editor, scope="function")
+
+
+def get_remake(request: Request) -> Remake:
+    """How a change remakes the variants it makes outdated (``TOLK_REMAKE_OUTDATED_VARIANTS``)."""
+    return Remake.of(request.app.state.job_queue, request.app.state.settings)
+
+
+RemakeDep = Annotated[Remake, Depends(get_remake)]

@@ -10,6 +10,8 @@ from sqlalchemy import text
 
 from media_service.config import Settings
 from media_service.db import make_engine
+from media_service.services import speech
+from media_service.speech import model as speech_model
 from transcode.binary import ffmpeg_path, ffmpeg_version
 
 
@@ -18,6 +20,8 @@ class Check:
     name: str
     ok: bool
     detail: str
+    # An optional part that is not installed: said, but not a failure (``tolk doctor`` shows "off").
+    off: bool = False
 
 
 def _check_ffmpeg(settings: Settings) -> Check:
@@ -56,6 +60,24 @@ def _check_data_dir(settings: Settings) -> Check:
         return Check("data directory", False, f"{settings.data_dir}: {error}")
 
 
+def _check_speech(settings: Settings) -> Check:
+    """The speech recognition model: which, where, how large, and whether it loads. Captions
+    from speech need it; everything else works without it, so its absence is said, not hidden."""
+    status = speech.check_model(settings)
+    name = f"speech model ({status.name})"
+    if status.problem is not None:
+        said = f"{speech.problem_text(status.problem, status.name, 'en')} ({status.detail})"
+        return Check(name, False, said, off=status.problem is speech_model.Problem.NOT_INSTALLED)
+    megabytes = (status.size_bytes or 0) / 1e6
+    return Check(name, True, f"{status.folder} ({megabytes:.0f} MB, loads)")
+
+
 def run_checks(settings: Settings) -> list[Check]:
     """Every check, in the order an operator would fix them."""
-    return [_check_ffmpeg(settings), _check_pyav(), _check_database(settings), _check_data_dir(settings)]
+    return [
+        _check_ffmpeg(settings),
+        _check_pyav(),
+        _check_database(settings),
+        _check_data_dir(settings),
+        _check_speech(settings),
+    ]

@@ -43,6 +43,25 @@ EDITOR_MESSAGES: dict[str, dict[str, str]] = {
     "editor_create": {"sv": "Skapa", "en": "Create"},
     "editor_save": {"sv": "Spara", "en": "Save"},
     "editor_status": {"sv": "Status", "en": "Status"},
+    # The accessibility summary (services/accessibility.py): the item list's filter and column,
+    # the checklist on an item's page.
+    "editor_a11y_filter": {"sv": "Tillgänglighet", "en": "Accessibility"},
+    "editor_a11y_filter_all": {"sv": "Alla objekt", "en": "All items"},
+    "editor_a11y_filter_not_aa": {"sv": "Uppfyller inte AA", "en": "Not AA"},
+    "editor_a11y_filter_not_aaa": {"sv": "Uppfyller inte AAA", "en": "Not AAA"},
+    "editor_a11y_filter_button": {"sv": "Visa", "en": "Show"},
+    "editor_a11y_column": {"sv": "WCAG", "en": "WCAG"},
+    "editor_a11y_meets": {"sv": "Uppfyller {level}", "en": "Meets {level}"},
+    "editor_a11y_meets_none": {"sv": "Uppfyller inte A", "en": "Does not meet A"},
+    "editor_a11y_none_missing": {
+        "sv": "Alla objekt uppfyller den nivån.",
+        "en": "Every item meets that level.",
+    },
+    "editor_a11y_heading": {"sv": "Tillgänglighet (WCAG 2.1)", "en": "Accessibility (WCAG 2.1)"},
+    "editor_a11y_criterion": {"sv": "Kriterium", "en": "Criterion"},
+    "editor_a11y_level": {"sv": "Nivå", "en": "Level"},
+    "editor_a11y_status": {"sv": "Status", "en": "Status"},
+    "editor_a11y_missing_for": {"sv": "Saknas för {level}:", "en": "Missing for {level}:"},
     "editor_draft": {"sv": "Utkast", "en": "Draft"},
     "editor_published": {"sv": "Publicerad", "en": "Published"},
     "editor_publish": {"sv": "Publicera", "en": "Publish"},
@@ -137,6 +156,10 @@ EDITOR_MESSAGES: dict[str, dict[str, str]] = {
         "en": "No warnings: reading speed, line length, line count, duration and overlaps look fine.",
     },
     "editor_error_caption_file": {"sv": "Välj en textfil.", "en": "Choose a caption file."},
+    "editor_error_caption_too_large": {
+        "sv": "Textfilen är för stor: högst {megabytes} MB.",
+        "en": "The caption file is too large: at most {megabytes} MB.",
+    },
     # The interpreter.
     "editor_interpreter_upload": {
         "sv": "Ladda upp en tolkinspelning",
@@ -168,6 +191,24 @@ EDITOR_MESSAGES: dict[str, dict[str, str]] = {
         "en": "Positive: the interpreter starts later. Negative: the start of the recording is skipped.",
     },
     "editor_save_layout": {"sv": "Spara placering och tid", "en": "Save placement and timing"},
+    "editor_offset_suggest": {
+        "sv": "Föreslå förskjutning från ljudet",
+        "en": "Suggest the offset from the sound",
+    },
+    "editor_offset_suggest_hint": {
+        "sv": "Om tolken spelades in medan filmen hördes jämför Tolk de två ljuden.",
+        "en": "If the interpreter was recorded while the film could be heard, Tolk compares the two sounds.",
+    },
+    "editor_offset_suggested": {
+        "sv": "Ljuden stämmer bäst överens vid {seconds} sekunder (säkerhet {confidence} %). "
+        "Förslaget är ifyllt: spara för att använda det, eller ändra det först.",
+        "en": "The sounds match best at {seconds} seconds (confidence {confidence} %). "
+        "The suggestion is filled in: save to use it, or change it first.",
+    },
+    "editor_offset_unsure": {
+        "sv": "Matchningen är osäker: kontrollera tiden med videorna nedan innan du sparar.",
+        "en": "The match is uncertain: check the timing with the videos below before saving.",
+    },
     "editor_preview": {"sv": "Förhandsvisning", "en": "Preview"},
     "editor_preview_alt": {
         "sv": "Förhandsvisning: tolken {corner} i filmen, med textningens område markerat.",
@@ -205,6 +246,30 @@ EDITOR_MESSAGES: dict[str, dict[str, str]] = {
     "editor_variant_signed+captioned": {
         "sv": "Med tolken och textning i bilden",
         "en": "With the interpreter and captions in the picture",
+    },
+    "editor_variant_described": {
+        "sv": "Med syntolkning i ljudet",
+        "en": "With audio description in the sound",
+    },
+    "editor_variant_captioned+described": {
+        "sv": "Med inbränd textning och syntolkning",
+        "en": "With captions burned in and audio description",
+    },
+    "editor_variant_signed+described": {
+        "sv": "Med tolken i bilden och syntolkning",
+        "en": "With the interpreter in the picture and audio description",
+    },
+    "editor_variant_signed+captioned+described": {
+        "sv": "Full tillgänglighet: tolk, textning och syntolkning",
+        "en": "Full access: interpreter, captions and audio description",
+    },
+    "editor_variant_described+extended": {
+        "sv": "Med utökad syntolkning (bilden står still när det behövs)",
+        "en": "With extended audio description (the picture holds where needed)",
+    },
+    "editor_variant_needs_descriptions": {
+        "sv": "Kräver ett syntolkningsspår.",
+        "en": "Needs an audio description track.",
     },
     "editor_variant_needs_interpreter": {
         "sv": "Kräver en tolkinspelning.",
@@ -298,3 +363,348 @@ EDITOR_MESSAGES: dict[str, dict[str, str]] = {
         "en": "The description may have at most 20,000 characters.",
     },
 }
+
+# The caption editor (web/editor/caption_editor.py, static/js/editor/caption-editor.js), its
+# revisions, and variants made outdated by a change.
+CAPTION_EDITOR_MESSAGES: dict[str, dict[str, str]] = {
+    "editor_ce_edit": {"sv": "Redigera", "en": "Edit"},
+    "editor_ce_title": {"sv": "Redigera textspåret {label}", "en": "Edit the caption track {label}"},
+    "editor_ce_revision_info": {
+        "sv": "Version {number}, sparad av {author} {when} (UTC).",
+        "en": "Revision {number}, saved by {author} on {when} (UTC).",
+    },
+    "editor_ce_unknown_author": {"sv": "okänd", "en": "unknown"},
+    "editor_ce_film": {"sv": "Filmen", "en": "The film"},
+    "editor_ce_now_showing": {"sv": "Textremsan just nu", "en": "The cue shown now"},
+    "editor_ce_cues": {"sv": "Textremsor ({count})", "en": "Cues ({count})"},
+    "editor_ce_edit_cue": {"sv": "Den valda textremsan", "en": "The chosen cue"},
+    "editor_ce_start": {"sv": "Start", "en": "Start"},
+    "editor_ce_end": {"sv": "Slut", "en": "End"},
+    "editor_ce_time_hint": {
+        "sv": "Timmar:minuter:sekunder.millisekunder, till exempel 00:01:02.500.",
+        "en": "Hours:minutes:seconds.milliseconds, for example 00:01:02.500.",
+    },
+    "editor_ce_text": {"sv": "Text", "en": "Text"},
+    "editor_ce_warnings": {"sv": "Varningar för textremsan", "en": "Warnings for the cue"},
+    "editor_ce_split": {"sv": "Dela", "en": "Split"},
+    "editor_ce_merge": {"sv": "Slå ihop med nästa", "en": "Merge with the next"},
+    "editor_ce_insert": {"sv": "Ny efter", "en": "Insert after"},
+    "editor_ce_delete_cue": {"sv": "Ta bort textremsan", "en": "Delete the cue"},
+    "editor_ce_play": {"sv": "Spela textremsan", "en": "Play the cue"},
+    "editor_ce_next_warning": {"sv": "Nästa varning", "en": "Next warning"},
+    "editor_ce_shift": {"sv": "Förskjut tiderna", "en": "Shift the times"},
+    "editor_ce_offset": {"sv": "Förskjutning i sekunder", "en": "Offset in seconds"},
+    "editor_ce_offset_hint": {
+        "sv": "Negativt för tidigare, till exempel -1,5.",
+        "en": "Negative for earlier, for example -1.5.",
+    },
+    "editor_ce_scope_all": {"sv": "Alla textremsor", "en": "All cues"},
+    "editor_ce_scope_range": {
+        "sv": "Textremsorna från och med … till och med …",
+        "en": "The cues from … to …",
+    },
+    "editor_ce_from": {"sv": "Från textremsa", "en": "From cue"},
+    "editor_ce_to": {"sv": "Till textremsa", "en": "To cue"},
+    "editor_ce_apply_shift": {"sv": "Förskjut", "en": "Shift"},
+    "editor_ce_save": {"sv": "Spara en ny version", "en": "Save a new revision"},
+    "editor_ce_shortcuts": {"sv": "Kortkommandon", "en": "Keyboard shortcuts"},
+    "editor_ce_shortcuts_intro": {
+        "sv": "Alla kommandon fungerar med tangentbordet, var du än står i redigeraren.",
+        "en": "Every command works from the keyboard, wherever you are in the editor.",
+    },
+    "editor_ce_key": {"sv": "Tangenter", "en": "Keys"},
+    "editor_ce_key_does": {"sv": "Gör", "en": "Does"},
+    "editor_ce_key_list": {
+        "sv": "I listan: välj föregående eller nästa, första eller sista textremsa; Enter redigerar texten",
+        "en": "In the list: choose the previous or next, first or last cue; Enter edits its text",
+    },
+    "editor_ce_key_move": {"sv": "Föregående eller nästa textremsa", "en": "The previous or next cue"},
+    "editor_ce_key_to_list": {"sv": "Gå till listan med textremsor", "en": "Go to the list of cues"},
+    "editor_ce_key_split": {
+        "sv": "Dela textremsan vid markören i texten",
+        "en": "Split the cue at the cursor in its text",
+    },
+    "editor_ce_key_merge": {"sv": "Slå ihop med nästa textremsa", "en": "Merge with the next cue"},
+    "editor_ce_key_insert": {"sv": "Ny textremsa efter den valda", "en": "A new cue after the chosen one"},
+    "editor_ce_key_delete": {"sv": "Ta bort den valda textremsan", "en": "Delete the chosen cue"},
+    "editor_ce_key_shift": {"sv": "Gå till förskjutningen av tider", "en": "Go to shifting the times"},
+    "editor_ce_key_play": {"sv": "Spela den valda textremsan", "en": "Play the chosen cue"},
+    "editor_ce_key_warning": {"sv": "Gå till nästa varning", "en": "Go to the next warning"},
+    "editor_ce_key_save": {"sv": "Spara en ny version", "en": "Save a new revision"},
+    "editor_ce_revisions": {"sv": "Versioner av textspåret", "en": "Revisions of the track"},
+    "editor_ce_rev_number": {"sv": "Version", "en": "Revision"},
+    "editor_ce_rev_when": {"sv": "Sparad (UTC)", "en": "Saved (UTC)"},
+    "editor_ce_rev_who": {"sv": "Av", "en": "By"},
+    "editor_ce_rev_how": {"sv": "Hur", "en": "How"},
+    "editor_ce_origin_speech": {"sv": "Igenkänt från talet", "en": "Recognised from the speech"},
+    "editor_ce_origin_align": {"sv": "Text tidsatt efter talet", "en": "Text timed to the speech"},
+    "editor_ce_origin_upload": {"sv": "Uppladdad fil", "en": "Uploaded file"},
+    "editor_ce_origin_editor": {"sv": "Redigerad", "en": "Edited"},
+    "editor_ce_origin_restore": {
+        "sv": "Återställd från version {number}",
+        "en": "Restored from revision {number}",
+    },
+    "editor_ce_current": {"sv": "Aktuell", "en": "Current"},
+    "editor_ce_restore": {"sv": "Återställ", "en": "Restore"},
+    "editor_ce_restore_revision": {"sv": "version {number}", "en": "revision {number}"},
+    "editor_ce_compare": {"sv": "Ändringar", "en": "Changes"},
+    "editor_ce_download": {"sv": "Ladda ner {format}", "en": "Download {format}"},
+    "editor_ce_diff_title": {
+        "sv": "Ändringar i version {number} jämfört med version {against}",
+        "en": "Changes in revision {number} compared with revision {against}",
+    },
+    "editor_ce_diff_first": {
+        "sv": "Version {number} är den första: alla textremsor är nya.",
+        "en": "Revision {number} is the first: every cue is new.",
+    },
+    "editor_ce_diff_none": {"sv": "Inga textremsor ändrades.", "en": "No cue changed."},
+    "editor_ce_change": {"sv": "Ändring", "en": "Change"},
+    "editor_ce_change_added": {"sv": "Ny", "en": "Added"},
+    "editor_ce_change_removed": {"sv": "Borttagen", "en": "Removed"},
+    "editor_ce_change_changed": {"sv": "Ändrad", "en": "Changed"},
+    "editor_ce_before": {"sv": "Före", "en": "Before"},
+    "editor_ce_after": {"sv": "Efter", "en": "After"},
+    "editor_ce_back": {"sv": "Tillbaka till redigeringen", "en": "Back to editing"},
+    "editor_notice_revision_saved": {
+        "sv": "En ny version av textningen är sparad.",
+        "en": "A new revision of the captions is saved.",
+    },
+    "editor_notice_revision_restored": {
+        "sv": "Versionen är återställd som en ny version.",
+        "en": "The revision is restored as a new revision.",
+    },
+    "editor_outdated": {"sv": "Inaktuell", "en": "Outdated"},
+    "editor_outdated_captions": {
+        "sv": "Gjord med en äldre version av textningen.",
+        "en": "Made with an older revision of the captions.",
+    },
+    "editor_outdated_interpreter": {
+        "sv": "Tolkinspelningen den visar finns inte längre.",
+        "en": "The interpreter recording it shows is gone.",
+    },
+    "editor_outdated_layout": {
+        "sv": "Tolken har placerats eller tidsatts om sedan dess.",
+        "en": "The interpreter has been placed or timed otherwise since.",
+    },
+    "editor_outdated_served": {
+        "sv": "Den visas tills en ny är klar.",
+        "en": "It is served until a new one is made.",
+    },
+    "editor_js_ce_cue": {"sv": "Textremsa {number}", "en": "Cue {number}"},
+    "editor_js_ce_warning_count": {"sv": "{count} varningar", "en": "{count} warnings"},
+    "editor_js_ce_no_warnings": {"sv": "Inga varningar.", "en": "No warnings."},
+    "editor_js_ce_reading_speed": {
+        "sv": "{speed} tecken per sekund; högst {max} hinner tittarna läsa.",
+        "en": "{speed} characters per second; at most {max} lets viewers keep up.",
+    },
+    "editor_js_ce_line_too_long": {
+        "sv": "En rad har {length} tecken; håll raderna inom {max}.",
+        "en": "A line has {length} characters; keep lines to {max}.",
+    },
+    "editor_js_ce_too_many_lines": {
+        "sv": "{lines} rader; använd högst {max}.",
+        "en": "{lines} lines; use at most {max}.",
+    },
+    "editor_js_ce_too_short": {
+        "sv": "Visas i {seconds} s; visa varje textremsa minst {min} s.",
+        "en": "Shown for {seconds} s; show each cue at least {min} s.",
+    },
+    "editor_js_ce_overlap": {
+        "sv": "Börjar innan textremsa {other} slutar; överlappande text är svår att följa.",
+        "en": "Starts before cue {other} ends; overlapping captions are hard to follow.",
+    },
+    "editor_js_ce_short_gap": {
+        "sv": "Börjar {gap} ms efter att textremsa {other} slutar: texten blinkar.",
+        "en": "Starts {gap} ms after cue {other} ends: the captions flicker.",
+    },
+    "editor_js_ce_bad_times": {
+        "sv": "Slutet måste komma efter starten.",
+        "en": "The end must come after the start.",
+    },
+    "editor_js_ce_bad_time": {
+        "sv": "Skriv tiden som 00:01:02.500.",
+        "en": "Write the time as 00:01:02.500.",
+    },
+    "editor_js_ce_bad_offset": {
+        "sv": "Skriv förskjutningen i sekunder, till exempel -1,5.",
+        "en": "Write the offset in seconds, for example -1.5.",
+    },
+    "editor_js_ce_bad_range": {
+        "sv": "Välj textremsor från 1 till {count}.",
+        "en": "Choose cues from 1 to {count}.",
+    },
+    "editor_js_ce_shift_negative": {
+        "sv": "Det skulle flytta en textremsa före filmens början.",
+        "en": "That would move a cue before the start of the film.",
+    },
+    "editor_js_ce_split_done": {
+        "sv": "Delad i textremsa {number} och {next}.",
+        "en": "Split into cues {number} and {next}.",
+    },
+    "editor_js_ce_cannot_split": {
+        "sv": "Textremsan är för kort för att delas.",
+        "en": "The cue is too short to split.",
+    },
+    "editor_js_ce_merge_done": {
+        "sv": "Sammanslagen till textremsa {number}.",
+        "en": "Merged into cue {number}.",
+    },
+    "editor_js_ce_cannot_merge": {
+        "sv": "Det finns ingen nästa textremsa att slå ihop med.",
+        "en": "There is no next cue to merge with.",
+    },
+    "editor_js_ce_inserted": {"sv": "Ny textremsa {number}.", "en": "New cue {number}."},
+    "editor_js_ce_deleted": {"sv": "Textremsan är borttagen.", "en": "The cue is deleted."},
+    "editor_js_ce_cannot_delete": {
+        "sv": "Ett textspår behöver minst en textremsa.",
+        "en": "A track needs at least one cue.",
+    },
+    "editor_js_ce_shifted": {
+        "sv": "{count} textremsor förskjutna {offset} s.",
+        "en": "{count} cues shifted by {offset} s.",
+    },
+    "editor_js_ce_no_more_warnings": {"sv": "Inga fler varningar.", "en": "No more warnings."},
+    "editor_js_ce_unsaved": {"sv": "Ändringar som inte är sparade.", "en": "Changes not saved yet."},
+    "editor_js_ce_saving": {"sv": "Sparar …", "en": "Saving …"},
+    "editor_js_ce_save_failed": {"sv": "Kunde inte spara: {error}", "en": "Could not save: {error}"},
+    "editor_js_ce_fix_first": {
+        "sv": "Rätta textremsa {number} först: {error}",
+        "en": "Fix cue {number} first: {error}",
+    },
+}
+EDITOR_MESSAGES.update(CAPTION_EDITOR_MESSAGES)
+
+# The documents tab and the item's licence (open data).
+EDITOR_MESSAGES.update(
+    {
+        "editor_tab_documents": {"sv": "Dokument", "en": "Documents"},
+        "editor_documents": {"sv": "Dokument till objektet", "en": "Documents with this item"},
+        "editor_no_documents": {"sv": "Inga dokument än.", "en": "No documents yet."},
+        "editor_document_upload": {"sv": "Lägg till ett dokument", "en": "Add a document"},
+        "editor_document_file": {"sv": "Dokument", "en": "Document"},
+        "editor_document_file_hint": {
+            "sv": "PDF, eller en presentation eller text som ODP, ODT, PPTX eller DOCX; "
+            "högst {megabytes} MB. Dokumentet laddas alltid ner, det visas aldrig i webbläsaren.",
+            "en": "PDF, or a presentation or text as ODP, ODT, PPTX or DOCX; at most {megabytes} MB. "
+            "The document is always downloaded, never shown in the browser.",
+        },
+        "editor_document_title": {"sv": "Titel", "en": "Title"},
+        "editor_document_format": {"sv": "Format", "en": "Format"},
+        "editor_notice_document_added": {"sv": "Dokumentet är tillagt.", "en": "The document is added."},
+        "editor_notice_document_deleted": {
+            "sv": "Dokumentet är borttaget.",
+            "en": "The document is removed.",
+        },
+        "editor_licence": {"sv": "Licens", "en": "Licence"},
+        "editor_licence_hint": {
+            "sv": "Visas på sidan och följer med i flöden och öppna data.",
+            "en": "Shown on the page and carried in feeds and open data.",
+        },
+        "editor_error_licence": {
+            "sv": "Välj en av licenserna i listan.",
+            "en": "Choose one of the licences listed.",
+        },
+        # Captions from speech on the captions tab (web/editor/captions.py) and in the editor.
+        "editor_speech_drafts": {"sv": "Utkast från tal", "en": "Drafts from speech"},
+        "editor_speech_drafts_hint": {
+            "sv": "Utkast visas aldrig för tittarna. Granska och rätta utkastet i textredigeraren "
+            "och godkänn det sedan.",
+            "en": "Drafts are never shown to viewers. Review and correct the draft in the caption "
+            "editor, then approve it.",
+        },
+        "editor_speech_draft_badge": {
+            "sv": "Utkast – visas inte för tittare",
+            "en": "Draft – not shown to viewers",
+        },
+        "editor_speech_made_recognise": {"sv": "igenkänt från talet", "en": "recognised from the speech"},
+        "editor_speech_made_align": {
+            "sv": "din text tidsatt efter talet",
+            "en": "your text timed to the speech",
+        },
+        "editor_speech_low_confidence": {
+            "sv": "Ord som hördes osäkert: {count}. Kontrollera dem.",
+            "en": "Words heard with low confidence: {count}. Check them.",
+        },
+        "editor_speech_unplaced": {
+            "sv": "Ord i texten som inte kunde placeras: {count}. Deras tider är uppskattade.",
+            "en": "Words of the text that could not be placed: {count}. Their times are estimated.",
+        },
+        "editor_speech_review": {"sv": "Granska och rätta", "en": "Review and correct"},
+        "editor_speech_approve": {"sv": "Godkänn och visa för tittarna", "en": "Approve and show to viewers"},
+        "editor_speech_no_drafts": {"sv": "Inga utkast.", "en": "No drafts."},
+        "editor_speech_heading": {"sv": "Textning från tal", "en": "Captions from speech"},
+        "editor_speech_intro": {
+            "sv": "Tolk känner igen talet i filmen eller sången här på servern; inget skickas någon "
+            "annanstans. Resultatet blir ett utkast.",
+            "en": "Tolk recognises the speech in the film or song here on the server; nothing is sent "
+            "anywhere else. The result is a draft.",
+        },
+        "editor_speech_mode": {"sv": "Vad ska göras?", "en": "What should be made?"},
+        "editor_speech_mode_recognise": {"sv": "Känn igen talet", "en": "Recognise the speech"},
+        "editor_speech_mode_recognise_hint": {
+            "sv": "Ett utkast med orden som hörs.",
+            "en": "A draft of the words heard.",
+        },
+        "editor_speech_mode_align": {"sv": "Tidsätt min text", "en": "Time my text"},
+        "editor_speech_mode_align_hint": {
+            "sv": "Din text (ett manus, en sångtext) med tider från talet; orden ändras inte.",
+            "en": "Your text (a script, lyrics) with times from the speech; its words are not changed.",
+        },
+        "editor_speech_language": {"sv": "Talets språk", "en": "Language of the speech"},
+        "editor_speech_language_hint": {
+            "sv": "En språkkod, till exempel sv eller en. Tomt: objektets språk.",
+            "en": "A language code such as sv or en. Empty: the item's language.",
+        },
+        "editor_speech_text": {"sv": "Text att tidsätta", "en": "Text to time"},
+        "editor_speech_text_hint": {
+            "sv": "Bara för ”Tidsätt min text”. Högst {limit} tecken.",
+            "en": "Only for “Time my text”. At most {limit} characters.",
+        },
+        "editor_speech_text_file": {
+            "sv": "Eller en textfil (UTF-8) i stället för texten ovan",
+            "en": "Or a text file (UTF-8) instead of the text above",
+        },
+        "editor_speech_order": {"sv": "Beställ", "en": "Order"},
+        "editor_speech_jobs": {"sv": "Arbeten med tal", "en": "Speech jobs"},
+        "editor_speech_job_captions_from_speech": {"sv": "Igenkänt tal", "en": "Recognised speech"},
+        "editor_speech_job_captions_aligned": {"sv": "Tidsatt text", "en": "Timed text"},
+        "editor_js_speech_result": {
+            "sv": "Ett utkast med {count} textremsor.",
+            "en": "A draft of {count} cues.",
+        },
+        "editor_js_speech_no_speech": {
+            "sv": "Inget tal hittades, så inget utkast gjordes.",
+            "en": "No speech was found, so no draft was made.",
+        },
+        "editor_js_speech_review": {"sv": "Granska utkastet", "en": "Review the draft"},
+        "editor_speech_choose_mode": {
+            "sv": "Välj vad som ska göras: känna igen talet eller tidsätta din text.",
+            "en": "Choose what to make: recognise the speech or time your text.",
+        },
+        "editor_speech_text_not_utf8": {
+            "sv": "Textfilen är inte UTF-8-text. Spara den som UTF-8 eller klistra in texten.",
+            "en": "The text file is not UTF-8 text. Save it as UTF-8 or paste the text.",
+        },
+        "editor_notice_speech_ordered": {
+            "sv": "Beställt. Följ arbetet nedan; utkastet kommer här när det är klart.",
+            "en": "Ordered. Follow the job below; the draft comes here when it is done.",
+        },
+        "editor_notice_draft_approved": {
+            "sv": "Utkastet är godkänt: tittarna ser textningen nu.",
+            "en": "The draft is approved: viewers now see the captions.",
+        },
+        "editor_ce_draft_banner": {
+            "sv": "Det här är ett utkast från tal. Tittarna ser det inte förrän du godkänner det.",
+            "en": "This is a draft made from speech. Viewers do not see it until you approve it.",
+        },
+        "editor_ce_words_to_check": {"sv": "Ord att kontrollera", "en": "Words to check"},
+        "editor_ce_word_low_confidence": {
+            "sv": "Textremsa {cue}, {time}: ”{word}” hördes osäkert",
+            "en": "Cue {cue}, {time}: “{word}” was heard with low confidence",
+        },
+        "editor_ce_word_unplaced": {
+            "sv": "Textremsa {cue}, {time}: ”{word}” kunde inte placeras (tiden är uppskattad)",
+            "en": "Cue {cue}, {time}: “{word}” could not be placed (its time is estimated)",
+        },
+    }
+)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from fastapi import Request
 
+from media_service.api_messages import API_MESSAGES
 from media_service.editor_messages import EDITOR_MESSAGES
 
 LANGUAGES = ("sv", "en")
@@ -50,11 +51,92 @@ MESSAGES: dict[str, dict[str, str]] = {
     "not_found": {"sv": "Sidan finns inte.", "en": "Page not found."},
     "variants": {"sv": "Versioner att ladda ner", "en": "Versions to download"},
     "variant_web": {"sv": "Webbversion", "en": "Web version"},
+    # A download made before the item's captions or interpreter changed says so.
+    "variant_outdated_captions": {
+        "sv": "Obs: textningen här är en äldre version än den aktuella textningen.",
+        "en": "Note: the captions here are an older version than the current captions.",
+    },
+    "variant_outdated_interpreter": {
+        "sv": "Obs: tolkinspelningen här har tagits bort eller bytts ut.",
+        "en": "Note: the interpreter recording here has been removed or replaced.",
+    },
+    "variant_outdated_layout": {
+        "sv": "Obs: tolken visas här som före den senaste ändringen.",
+        "en": "Note: the interpreter is shown here as before the latest change.",
+    },
     "variant_captioned": {"sv": "Med inbränd textning", "en": "With burned-in captions"},
     "variant_signed": {"sv": "Med teckenspråkstolk i bilden", "en": "With the sign-language interpreter"},
     "variant_signed_captioned": {
         "sv": "Med teckenspråkstolk och textning",
         "en": "With the sign-language interpreter and captions",
+    },
+    "variant_described": {"sv": "Med syntolkning", "en": "With audio description"},
+    "variant_captioned_described": {
+        "sv": "Med inbränd textning och syntolkning",
+        "en": "With burned-in captions and audio description",
+    },
+    "variant_signed_described": {
+        "sv": "Med teckenspråkstolk och syntolkning",
+        "en": "With the sign-language interpreter and audio description",
+    },
+    "variant_signed_captioned_described": {
+        "sv": "Full tillgänglighet: teckenspråkstolk, textning och syntolkning",
+        "en": "Full access: sign-language interpreter, captions and audio description",
+    },
+    "variant_described_extended": {
+        "sv": "Med utökad syntolkning (bilden står still när beskrivningen behöver mer tid)",
+        "en": "With extended audio description (the picture holds when a description needs more time)",
+    },
+    "variant_outdated_descriptions": {
+        "sv": "Obs: syntolkningen här är en äldre version än den aktuella.",
+        "en": "Note: the audio description here is an older version than the current one.",
+    },
+    # The accessibility summary (services/accessibility.py), on watch pages and for editors.
+    "a11y_criterion_1_2_1": {"sv": "Enbart ljud och enbart video", "en": "Audio-only and video-only"},
+    "a11y_criterion_1_2_2": {"sv": "Undertexter (förinspelade)", "en": "Captions (prerecorded)"},
+    "a11y_criterion_1_2_3": {
+        "sv": "Syntolkning eller mediealternativ",
+        "en": "Audio description or media alternative",
+    },
+    "a11y_criterion_1_2_5": {"sv": "Syntolkning (förinspelad)", "en": "Audio description (prerecorded)"},
+    "a11y_criterion_1_2_6": {"sv": "Teckenspråk (förinspelat)", "en": "Sign language (prerecorded)"},
+    "a11y_criterion_1_2_7": {"sv": "Utökad syntolkning", "en": "Extended audio description"},
+    "a11y_criterion_1_2_8": {"sv": "Mediealternativ (förinspelat)", "en": "Media alternative (prerecorded)"},
+    "a11y_status_met": {"sv": "Uppfyllt", "en": "Met"},
+    "a11y_status_not_met": {"sv": "Inte uppfyllt", "en": "Not met"},
+    "a11y_status_not_applicable": {"sv": "Gäller inte", "en": "Not applicable"},
+    "a11y_missing_captions": {"sv": "textning", "en": "captions"},
+    "a11y_missing_descriptions": {"sv": "syntolkning", "en": "audio description"},
+    "a11y_missing_extended_descriptions": {"sv": "utökad syntolkning", "en": "extended audio description"},
+    "a11y_missing_sign_language": {"sv": "teckenspråk", "en": "sign language"},
+    "a11y_missing_transcript": {"sv": "en utskrift", "en": "a transcript"},
+    "a11y_missing_text_alternative": {
+        "sv": "en utskrift med syntolkningen",
+        "en": "a transcript with the descriptions",
+    },
+    "a11y_statement_meets": {
+        "sv": "Tillgänglighet: uppfyller WCAG 2.1 nivå {level} för förinspelad media.",
+        "en": "Accessibility: meets WCAG 2.1 level {level} for prerecorded media.",
+    },
+    "a11y_statement_none": {
+        "sv": "Tillgänglighet: uppfyller ännu inte WCAG 2.1 nivå A för förinspelad media.",
+        "en": "Accessibility: does not yet meet WCAG 2.1 level A for prerecorded media.",
+    },
+    "a11y_statement_missing": {"sv": "Saknas:", "en": "Missing:"},
+    # What an item offers, for open data (schema.org's accessibilitySummary, the exports).
+    "a11y_offers_captions": {"sv": "Textning: {languages}.", "en": "Captions: {languages}."},
+    "a11y_offers_sign_language": {
+        "sv": "Teckenspråkstolkad på svenskt teckenspråk.",
+        "en": "Interpreted into Swedish Sign Language.",
+    },
+    "a11y_offers_descriptions": {"sv": "Syntolkning: {languages}.", "en": "Audio description: {languages}."},
+    "a11y_offers_transcript": {
+        "sv": "Utskrift som text: {languages}.",
+        "en": "Text transcript: {languages}.",
+    },
+    "a11y_offers_nothing": {
+        "sv": "Ingen textning, teckenspråkstolkning eller syntolkning än.",
+        "en": "No captions, sign language or audio description yet.",
     },
     "back_to_catalogue": {"sv": "Till mediebiblioteket", "en": "Back to the media library"},
     # The transcript page (WCAG 1.2.8).
@@ -69,6 +151,19 @@ MESSAGES: dict[str, dict[str, str]] = {
     "transcript_description": {"sv": "Bildbeskrivning", "en": "Description"},
     "transcript_watch_from": {"sv": "Titta från {time}", "en": "Watch from {time}"},
     "back_to_watch": {"sv": "Tillbaka till {title}", "en": "Back to {title}"},
+    # The catalogue's search (services/search.py).
+    "search": {"sv": "Sök", "en": "Search"},
+    "search_label": {"sv": "Sök bland filmer och sånger", "en": "Search films and songs"},
+    "search_hint": {
+        "sv": "Titel, beskrivning eller något som sägs i filmen.",
+        "en": "A title, a description or something said in the film.",
+    },
+    "search_results_one": {"sv": "1 träff för ”{query}”", "en": "1 result for “{query}”"},
+    "search_results": {"sv": "{count} träffar för ”{query}”", "en": "{count} results for “{query}”"},
+    "search_none": {"sv": "Inget hittades för ”{query}”.", "en": "Nothing found for “{query}”."},
+    "search_show_all": {"sv": "Visa hela biblioteket", "en": "Show the whole library"},
+    "search_said": {"sv": "Sägs i filmen", "en": "Said in the film"},
+    "search_said_at": {"sv": "Titta från {time}:", "en": "Watch from {time}:"},
     # The player: the template writes these, and all of them go to its script as JSON.
     "player": {"sv": "Mediespelare", "en": "Media player"},
     "player_play": {"sv": "Spela upp", "en": "Play"},
@@ -83,6 +178,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "player_captions_off": {"sv": "Ingen textning", "en": "Captions off"},
     "player_caption_style": {"sv": "Textningens utseende", "en": "Caption style"},
     "player_transcript": {"sv": "Utskrift", "en": "Transcript"},
+    "player_transcript_description": {"sv": "Bildbeskrivning", "en": "Description"},
     "player_sign": {"sv": "Teckenspråk", "en": "Sign language"},
     "player_sign_layout": {"sv": "Tolkens placering", "en": "Interpreter layout"},
     "player_sign_over": {"sv": "Tolken i bilden", "en": "Interpreter over the film"},
@@ -106,6 +202,41 @@ MESSAGES: dict[str, dict[str, str]] = {
         "sv": "Versionen med inbränd tolk spelas.",
         "en": "Playing the version with the interpreter in the picture.",
     },
+    "player_descriptions": {"sv": "Syntolkning", "en": "Audio description"},
+    "player_descriptions_settings": {
+        "sv": "Syntolkningens inställningar",
+        "en": "Audio description settings",
+    },
+    "player_descriptions_mode": {
+        "sv": "När beskrivningen behöver mer tid",
+        "en": "When a description needs more time",
+    },
+    "player_descriptions_standard": {"sv": "Filmen spelar vidare", "en": "The film plays on"},
+    "player_descriptions_extended": {
+        "sv": "Filmen väntar (utökad syntolkning)",
+        "en": "The film waits (extended description)",
+    },
+    "player_descriptions_rate": {"sv": "Talhastighet", "en": "Speech rate"},
+    "player_descriptions_text": {
+        "sv": "Beskrivningen även som text till skärmläsare",
+        "en": "The description also as text for screen readers",
+    },
+    "player_descriptions_no_voice": {
+        "sv": "Webbläsaren har ingen röst för {language}: en annan röst läser beskrivningen.",
+        "en": "This browser has no {language} voice: another voice reads the description.",
+    },
+    "player_descriptions_no_speech": {
+        "sv": "Webbläsaren kan inte läsa upp text: beskrivningen ges bara som text till skärmläsare.",
+        "en": "This browser cannot speak: the description is given only as text for screen readers.",
+    },
+    "player_descriptions_waiting": {
+        "sv": "Filmen väntar på syntolkningen …",
+        "en": "The film waits for the description …",
+    },
+    "player_quality": {"sv": "Bildkvalitet", "en": "Picture quality"},
+    "player_quality_auto": {"sv": "Automatisk", "en": "Auto"},
+    "player_quality_auto_now": {"sv": "Automatisk ({height}p)", "en": "Auto ({height}p)"},
+    "player_quality_now": {"sv": "Bildkvalitet: {quality}", "en": "Picture quality: {quality}"},
     "player_fullscreen": {"sv": "Helskärm", "en": "Full screen"},
     "player_exit_fullscreen": {"sv": "Avsluta helskärm", "en": "Exit full screen"},
     "player_chapters": {"sv": "Kapitel", "en": "Chapters"},
@@ -133,6 +264,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "player_key_captions": {"sv": "Textning av eller på", "en": "Captions on or off"},
     "player_key_transcript": {"sv": "Visa eller dölj utskriften", "en": "Show or hide the transcript"},
     "player_key_sign": {"sv": "Teckenspråk av eller på", "en": "Sign language on or off"},
+    "player_key_descriptions": {"sv": "Syntolkning av eller på", "en": "Audio description on or off"},
     "player_key_fullscreen": {"sv": "Helskärm av eller på", "en": "Full screen on or off"},
     "player_key_help": {"sv": "Visa kortkommandona", "en": "Show the keyboard shortcuts"},
     "player_key_window": {
@@ -208,15 +340,34 @@ MESSAGES: dict[str, dict[str, str]] = {
         "events it sends back.",
     },
     "embed_demo_controls": {"sv": "Styr spelaren härifrån", "en": "Control the player from here"},
+    "embed_demo_descriptions_off": {"sv": "Ingen syntolkning", "en": "No audio description"},
     "embed_demo_seek": {"sv": "Hoppa till {seconds} s", "en": "Go to {seconds} s"},
     "embed_demo_events": {"sv": "Händelser från spelaren", "en": "Events from the player"},
     "embed_demo_code": {"sv": "Koden på sidan", "en": "The code on this page"},
+    # Open data: the watch page's licence, accessibility and documents; feeds and catalogues.
+    "accessibility": {"sv": "Tillgänglighet", "en": "Accessibility"},
+    "licence": {"sv": "Licens", "en": "Licence"},
+    "documents": {"sv": "Dokument att ladda ner", "en": "Documents to download"},
+    "open_data": {"sv": "Öppna data", "en": "Open data"},
+    "open_data_intro": {
+        "sv": "Biblioteket finns också som flöden och som öppna data för andra webbplatser och "
+        "Sveriges dataportal.",
+        "en": "The library is also published as feeds and as open data for other sites and "
+        "Sweden's data portal.",
+    },
+    "feed_rss": {"sv": "RSS-flöde med allt nytt", "en": "RSS feed of everything new"},
+    "feed_atom": {"sv": "Atom-flöde med allt nytt", "en": "Atom feed of everything new"},
+    "feed_podcast": {"sv": "Sångerna som podcast", "en": "The songs as a podcast"},
+    "open_data_json": {"sv": "Katalogen som JSON", "en": "The catalogue as JSON"},
+    "open_data_dcat": {"sv": "Katalogbeskrivning (DCAT-AP-SE)", "en": "Catalogue description (DCAT-AP-SE)"},
 }
 MESSAGES.update(EDITOR_MESSAGES)
+MESSAGES.update(API_MESSAGES)
 
 
-def choose_language(request: Request) -> str:
-    """?lang=, then the language cookie, then Accept-Language; Swedish when nothing matches."""
+def choose_language(request: Request, default: str = DEFAULT_LANGUAGE) -> str:
+    """?lang=, then the language cookie, then Accept-Language; ``default`` (Swedish) when
+    nothing matches."""
     for candidate in (request.query_params.get("lang"), request.cookies.get(LANGUAGE_COOKIE)):
         if candidate in LANGUAGES:
             return candidate
@@ -233,7 +384,13 @@ def choose_language(request: Request) -> str:
     for _quality, language in sorted(weighted, key=lambda pair: -pair[0]):
         if language in LANGUAGES:
             return language
-    return DEFAULT_LANGUAGE
+    return default
+
+
+def answer_language(request: Request) -> str:
+    """The language of an error answer in JSON: as ``choose_language`` says, but English when
+    nothing says (a script that sends no Accept-Language reads the messages it always did)."""
+    return choose_language(request, default="en")
 
 
 def messages_with_prefix(language: str, prefix: str) -> dict[str, str]:

@@ -6,8 +6,13 @@ import enum
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# The kinds of caption tracks and variants are the library's words (transcode.kinds); the
+# schema stores their values, which therefore never change.
+from transcode.kinds import CaptionKind as CaptionKind
+from transcode.kinds import VariantKind as VariantKind
 
 
 def utcnow() -> datetime:
@@ -29,20 +34,15 @@ class FileRole(enum.StrEnum):
     POSTER = "poster"
     INTERPRETER = "interpreter"
     VARIANT = "variant"
+    DOCUMENT = "document"  # a PDF or presentation that goes with the film (services.documents)
 
 
-class CaptionKind(enum.StrEnum):
-    CAPTIONS = "captions"
-    SUBTITLES = "subtitles"
-    DESCRIPTIONS = "descriptions"
-    CHAPTERS = "chapters"
+class JobLane(enum.StrEnum):
+    """Which queue a job waits in: ``watchable`` is the short work that makes a new film
+    watchable (a remux), run by a worker reserved for it; everything else is ``general``."""
 
-
-class VariantKind(enum.StrEnum):
-    WEB = "web"
-    CAPTIONED = "captioned"
-    SIGNED = "signed"
-    SIGNED_CAPTIONED = "signed+captioned"
+    WATCHABLE = "watchable"
+    GENERAL = "general"
 
 
 class JobState(enum.StrEnum):
@@ -67,19 +67,41 @@ class MediaItem(Timestamped, Base):
     """A film or a song in the library."""
 
     __tablename__ = "media_items"
+    # One index per listing order and filter: the catalogue (published, newest first), the
+    # editors' list (everything, newest first), and either of them by kind.
+    __table_args__ = (
+        Index("ix_media_items_published_created", "published", "created_at", "id"),
+        Index("ix_media_items_created", "created_at", "id"),
+        Index("ix_media_items_published_kind_created", "published", "kind", "created_at", "id"),
+        Index("ix_media_items_kind_created", "kind", "created_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[MediaKind] = mapped_column(_enum_column(MediaKind))
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
     language: Mapped[str] = mapped_column(String(35), default="sv")
-    published: Mapped[bool] = mapped_column(default=False, index=True)
+    published: Mapped[bool] = mapped_column(default=False)
+    # When it was first published (feeds and sitemaps date it so); None while never published.
+    published_at: Mapped[datetime | None] = mapped_column(default=None)
+    # An SPDX identifier from services.licences.LICENCES (CC BY 4.0 unless an editor chose another).
+    licence: Mapped[str] = mapped_column(String(40), default="CC-BY-4.0", server_default="CC-BY-4.0")
 
     files: Mapped[list[MediaFile]] = relationship(
         back_populates="item", cascade="all, delete-orphan", foreign_keys="MediaFile.item_id"
     )
+    # The tracks viewers see; drafts made from speech are apart until an editor approves them.
     captions: Mapped[list[CaptionTrack]] = relationship(
-        back_populates="item", cascade="all, delete-orphan", order_by="CaptionTrack.id"
+        back_populates="item",
+        cascade="all, delete-orphan",
+        order_by="CaptionTrack.id",
+        primaryjoin="and_(MediaItem.id == CaptionTrack.item_id, CaptionTrack.draft.is_(False))",
+    )
+    draft_captions: Mapped[list[CaptionTrack]] = relationship(
+        cascade="all, delete-orphan",
+        order_by="CaptionTrack.id",
+        primaryjoin="and_(MediaItem.id == CaptionTrack.item_id, CaptionTrack.draft.is_(True))",
+        overlaps="captions,item",
     )
     interpreters: Mapped[list[InterpreterRecording]] = relationship(
         back_populates="item", cascade="all, delete-orphan", order_by="InterpreterRecording.id"
@@ -89,6 +111,9 @@ class MediaItem(Timestamped, Base):
     )
     jobs: Mapped[list[Job]] = relationship(
         back_populates="item", cascade="all, delete-orphan", order_by="Job.id"
+    )
+    documents: Mapped[list[Document]] = relationship(
+        back_populates="item", cascade="all, delete-orphan", order_by="Document.id"
     )
 
     def file_with_role(self, role: FileRole) -> MediaFile | None:
@@ -114,6 +139,10 @@ class MediaFile(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     item: Mapped[MediaItem] = relationship(back_populates="files", foreign_keys=[item_id])
+    # Its HLS ladder (a picture variant's, an interpreter recording's), removed with it.
+    ladder: Mapped[HlsLadder | None] = relationship(
+        back_populates="file", cascade="all, delete-orphan", uselist=False
+    )
 
 
 class CaptionTrack(Timestamped, Base):
@@ -130,8 +159,47 @@ class CaptionTrack(Timestamped, Base):
     storage_key: Mapped[str] = mapped_column(String(200), unique=True)
     source_format: Mapped[str] = mapped_column(String(10))
     cue_count: Mapped[int]
+    # Made automatically from speech and not yet approved by an editor: never shown to viewers.
+    draft: Mapped[bool] = mapped_column(default=False, server_default=false())
 
-    item: Mapped[MediaItem] = relationship(back_populates="captions")
+    item: Mapped[MediaItem] = relationship(back_populates="captions", overlaps="draft_captions")
+    # Every saved version, oldest first; the newest is the current one, whose file
+    # ``storage_key`` names (it is what /captions/{id}.vtt serves).
+    revisions: Mapped[list[CaptionRevision]] = relationship(
+        back_populates="track", cascade="all, delete-orphan", order_by="CaptionRevision.number"
+    )
+
+    @property
+    def current_revision(self) -> CaptionRevision | None:
+        return self.revisions[-1] if self.revisions else None
+
+
+class CaptionRevision(Base):
+    """One saved version of a caption track: who saved it and when, its cue count and its
+    normalised WebVTT (a file of its own, never changed). A restore is a new revision."""
+
+    __tablename__ = "caption_revisions"
+    __table_args__ = (UniqueConstraint("track_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    track_id: Mapped[int] = mapped_column(ForeignKey("caption_tracks.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]  # 1, 2, … within its track
+    storage_key: Mapped[str] = mapped_column(String(200), unique=True)
+    cue_count: Mapped[int]
+    # How it was made: "upload" (a file), "editor" (cues sent as JSON), "restore", or
+    # automatically: "speech" (recognised) or "align" (a given text timed to the speech).
+    origin: Mapped[str] = mapped_column(String(20))
+    source_format: Mapped[str] = mapped_column(String(10))
+    restored_from: Mapped[int | None] = mapped_column(default=None)  # the number restored
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None, index=True
+    )
+    author: Mapped[str] = mapped_column(String(300))  # copied in, so it outlives the account
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Of an automatic revision: the model, and the words to check (``services.speech``).
+    speech: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+
+    track: Mapped[CaptionTrack] = relationship(back_populates="revisions")
 
 
 class InterpreterRecording(Timestamped, Base):
@@ -150,6 +218,23 @@ class InterpreterRecording(Timestamped, Base):
     file: Mapped[MediaFile] = relationship()
 
 
+class Document(Base):
+    """A document that goes with an item (the lyrics as a PDF, an easy-to-read summary, a
+    seminar's slides): its title and language; the file is a ``MediaFile`` of role document."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("media_items.id", ondelete="CASCADE"), index=True)
+    file_id: Mapped[int] = mapped_column(ForeignKey("media_files.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(300))
+    language: Mapped[str] = mapped_column(String(35))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    item: Mapped[MediaItem] = relationship(back_populates="documents")
+    file: Mapped[MediaFile] = relationship()
+
+
 class Variant(Timestamped, Base):
     """A published rendition of an item: web, captioned, signed or signed+captioned."""
 
@@ -161,9 +246,24 @@ class Variant(Timestamped, Base):
     kind: Mapped[VariantKind] = mapped_column(_enum_column(VariantKind))
     file_id: Mapped[int] = mapped_column(ForeignKey("media_files.id", ondelete="CASCADE"))
     job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id", ondelete="SET NULL"))
+    # What it was made from (services.variant_freshness tells from these whether it is
+    # outdated): the caption revision burned in, the interpreter recording and the layout
+    # (with the offset) it was placed with. None where the kind has none, or it was deleted.
+    caption_revision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("caption_revisions.id", ondelete="SET NULL"), default=None
+    )
+    interpreter_id: Mapped[int | None] = mapped_column(
+        ForeignKey("interpreter_recordings.id", ondelete="SET NULL"), default=None
+    )
+    interpreter_layout: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    # A described variant: the revision of the description track it voices.
+    description_revision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("caption_revisions.id", ondelete="SET NULL"), default=None
+    )
 
     item: Mapped[MediaItem] = relationship(back_populates="variants")
     file: Mapped[MediaFile] = relationship()
+    caption_revision: Mapped[CaptionRevision | None] = relationship(foreign_keys=[caption_revision_id])
 
 
 class Job(Timestamped, Base):
@@ -174,6 +274,10 @@ class Job(Timestamped, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("media_items.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(40))
+    # The server default fills the rows written before lanes existed.
+    lane: Mapped[JobLane] = mapped_column(
+        _enum_column(JobLane), default=JobLane.GENERAL, server_default=JobLane.GENERAL.value
+    )
     state: Mapped[JobState] = mapped_column(_enum_column(JobState), default=JobState.QUEUED, index=True)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     progress: Mapped[float] = mapped_column(default=0.0)
@@ -195,6 +299,32 @@ class Job(Timestamped, Base):
     @property
     def is_finished(self) -> bool:
         return self.state in (JobState.DONE, JobState.FAILED, JobState.CANCELLED)
+
+
+class SearchField(enum.StrEnum):
+    TITLE = "title"
+    DESCRIPTION = "description"
+    CAPTION = "caption"
+
+
+class SearchEntry(Base):
+    """A piece of text the catalogue search finds an item by: its title, its description, or
+    one caption cue (with the moment it is said). ``services.search`` keeps these in step with
+    items and caption tracks; the full-text index over them belongs to the database engine
+    (SQLite FTS5 table ``search_fts``, PostgreSQL a GIN index; see migration 0004)."""
+
+    __tablename__ = "search_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("media_items.id", ondelete="CASCADE"), index=True)
+    track_id: Mapped[int | None] = mapped_column(
+        ForeignKey("caption_tracks.id", ondelete="CASCADE"), default=None, index=True
+    )
+    field: Mapped[SearchField] = mapped_column(_enum_column(SearchField))
+    start_ms: Mapped[int | None] = mapped_column(default=None)
+    text: Mapped[str] = mapped_column(Text)
+    # The words of ``text`` as Swedish stems, for an engine without Swedish stemming (SQLite).
+    stems: Mapped[str] = mapped_column(Text, default="")
 
 
 class ApiToken(Base):
@@ -275,3 +405,20 @@ class AuditEntry(Base):
     item_id: Mapped[int | None] = mapped_column(default=None, index=True)
     item_title: Mapped[str] = mapped_column(String(300), default="")
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class HlsLadder(Base):
+    """The HLS renditions made from a stored file (a picture variant or an interpreter
+    recording): a folder under the file's derived key, published whole, and what its master
+    playlist declares (``transcode.hls.Ladder`` as a dict)."""
+
+    __tablename__ = "hls_ladders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    file_id: Mapped[int] = mapped_column(ForeignKey("media_files.id", ondelete="CASCADE"), unique=True)
+    job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id", ondelete="SET NULL"), default=None)
+    folder_key: Mapped[str] = mapped_column(String(200), unique=True)
+    description: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    file: Mapped[MediaFile] = relationship(back_populates="ladder")

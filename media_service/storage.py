@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
+import shutil
 import tempfile
 import time
 from collections.abc import Iterator
@@ -19,6 +20,14 @@ from pathlib import Path
 from typing import BinaryIO
 
 KEY_ALPHABET = set("abcdefghijklmnopqrstuvwxyz0123456789._/-")
+
+
+def _fsync_directory(path: Path) -> None:
+    directory = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
 
 
 def sha256_of(path: Path) -> str:
@@ -107,12 +116,29 @@ class Storage:
         with open(source, "rb") as handle:
             os.fsync(handle.fileno())
         os.replace(source, target)
+        # Its time in storage counts from now: the orphan sweeper's grace period starts here.
+        os.utime(target)
         # The rename itself must reach the disk before a database row points at the file.
         directory = os.open(target.parent, os.O_RDONLY)
         try:
             os.fsync(directory)
         finally:
             os.close(directory)
+        return target
+
+    def commit_folder(self, source: Path, key: str) -> Path:
+        """Move a complete temporary folder (an HLS ladder) into place under ``key`` in one
+        atomic rename: it appears whole or not at all. Every file in it is fsynced first."""
+        target = self.path(key)
+        for path in sorted(source.rglob("*")):
+            if path.is_file():
+                with open(path, "rb") as handle:
+                    os.fsync(handle.fileno())
+        for folder in [*sorted(p for p in source.rglob("*") if p.is_dir()), source]:
+            _fsync_directory(folder)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.rename(source, target)  # never onto an existing folder: keys are fresh
+        _fsync_directory(target.parent)
         return target
 
     def write_bytes(self, key: str, data: bytes) -> Path:
@@ -122,10 +148,34 @@ class Storage:
             pending.handle.flush()
             return self.commit(pending.path, key)
 
-    def delete(self, key: str) -> None:
-        self.path(key).unlink(missing_ok=True)
+    def keys_with_times(self) -> Iterator[tuple[str, float]]:
+        """Every stored key with the time it entered storage (its modification time)."""
+        for path in self.root.glob("*/*"):
+            try:
+                entered = path.stat().st_mtime
+            except FileNotFoundError:
+                continue
+            if path.is_file():
+                yield path.relative_to(self.root).as_posix(), entered
 
-    def clear_stale_scratch(self, older_than_seconds: float = 3600) -> int:
+    @staticmethod
+    def derived_key(key: str, name: str) -> str:
+        """The key of a copy made from the file at ``key`` (a poster's thumbnail, say): kept in
+        a folder beside it, and removed with it by ``delete``."""
+        return f"{key.rsplit('.', 1)[0]}.d/{name}"
+
+    def delete(self, key: str) -> None:
+        """Remove the file (or folder) at ``key`` and every copy made from it (``derived_key``)."""
+        target = self.path(key)
+        if target.is_dir():
+            shutil.rmtree(target, ignore_errors=True)
+        else:
+            target.unlink(missing_ok=True)
+        shutil.rmtree(self.path(self.derived_key(key, "x")).parent, ignore_errors=True)
+
+    def clear_stale_scratch(
+        self, older_than_seconds: float = 3600, *, except_suffix: str | None = None
+    ) -> int:
         """Remove partial files a crash left behind; returns how many.
 
         A file still being written (an upload, an ffmpeg output) is touched continually, so
@@ -134,6 +184,8 @@ class Storage:
         cutoff = time.time() - older_than_seconds
         removed = 0
         for path in self.scratch.glob("partial-*"):
+            if except_suffix and path.name.endswith(except_suffix):
+                continue  # looked after by whoever locks them (see services.scratch)
             try:
                 if path.stat().st_mtime < cutoff:
                     path.unlink()

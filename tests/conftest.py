@@ -103,7 +103,9 @@ def interpreter(make_media: Callable[..., Path]) -> Path:
     return make_media("interpreter")
 
 
-POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+# The server's own database; each test session makes a database of its own beside it, so that
+# two runs at once (two developers, a benchmark) never reset each other's tables.
+POSTGRES_SERVER_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
 def _reset_postgres(url: str) -> None:
@@ -116,7 +118,7 @@ def _reset_postgres(url: str) -> None:
 
 def _postgres_available() -> bool:
     try:
-        engine = sqlalchemy.create_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})
+        engine = sqlalchemy.create_engine(POSTGRES_SERVER_URL, connect_args={"connect_timeout": 3})
         with engine.connect():
             pass
         engine.dispose()
@@ -125,17 +127,35 @@ def _postgres_available() -> bool:
         return False
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """Each test using this runs on SQLite and on the local PostgreSQL server (schema reset)."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'tolk.db'}"
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A PostgreSQL database for this test session alone, dropped at its end."""
     if not _postgres_available():
         if os.environ.get("CI"):
             pytest.fail("PostgreSQL at 127.0.0.1:5432 is not reachable")
         pytest.skip("PostgreSQL at 127.0.0.1:5432 is not reachable")
-    _reset_postgres(POSTGRES_URL)
-    return POSTGRES_URL
+    name = f"tolk_test_{os.getpid()}"
+    server = sqlalchemy.create_engine(POSTGRES_SERVER_URL, isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        connection.execute(sqlalchemy.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        connection.execute(sqlalchemy.text(f"CREATE DATABASE {name}"))
+    try:
+        yield POSTGRES_SERVER_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with server.connect() as connection:
+            connection.execute(sqlalchemy.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        server.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Each test using this runs on SQLite and on the local PostgreSQL server (the session's own
+    database, its schema reset)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'tolk.db'}"
+    url = request.getfixturevalue("postgres_url")
+    _reset_postgres(url)
+    return url
 
 
 @pytest.fixture

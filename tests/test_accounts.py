@@ -193,3 +193,43 @@ def test_tolk_user_add(tmp_path: Path) -> None:
     finally:
         engine.dispose()
     assert token.startswith("tolk_")
+
+
+def test_simultaneous_wrong_logins_are_counted_before_any_password_is_checked(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """30 guesses at one account at once: at most 5 reach the (slow) password check."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    add_user(client, "anna")
+    checked = 0
+    lock = threading.Lock()
+    real_verify = accounts.verify_password
+
+    def counting_verify(password_hash: str, password: str) -> bool:
+        nonlocal checked
+        with lock:
+            checked += 1
+        return real_verify(password_hash, password)
+
+    monkeypatch.setattr(accounts, "verify_password", counting_verify)
+    throttle = accounts.LoginThrottle()
+    start = threading.Barrier(30)
+
+    def guess(number: int) -> str:
+        start.wait()
+        with session_scope(client.app.state.sessions) as session:
+            try:
+                accounts.log_in(session, throttle, "anna", f"guess number {number}", f"10.0.0.{number}")
+            except accounts.TooManyAttempts:
+                return "throttled"
+            except accounts.LoginRefused:
+                return "refused"
+        return "logged in"
+
+    with ThreadPoolExecutor(max_workers=30) as pool:
+        answers = list(pool.map(guess, range(30)))
+    assert checked <= 5
+    assert answers.count("refused") == checked
+    assert answers.count("throttled") == 30 - checked

@@ -55,16 +55,36 @@ def test_same_language_and_kind_replaces_the_track(
     assert english.json()["label"] == "English"
 
 
-def test_malformed_file_answers_422_with_its_line(
-    client: TestClient, auth: dict[str, str], item: dict
+@pytest.mark.parametrize(
+    ("name", "data", "line"),
+    [
+        # An SRT timing line with one dash: refused naming it, never stored as caption text.
+        ("bad.srt", b"1\n00:00:01,000 --> 00:00:02,000\nHej\n\n2\n00:00:05,000 -> 00:00:06,000\nFel\n", 6),
+        # A time at 10^10 hours: past the documented maximum, a 422 and never a 500.
+        ("late.vtt", b"WEBVTT\n\n10000000000:00:00.000 --> 10000000000:00:01.000\nSent\n", 3),
+        ("late.srt", b"1\n10000000000:00:00,000 --> 10000000000:00:01,000\nSent\n", 2),
+        ("not.vtt", b"WEBVTTX\n\n00:00.000 --> 00:01.000\nHej\n", 1),
+    ],
+)
+def test_refused_file_answers_422_with_its_line(
+    client: TestClient, auth: dict[str, str], item: dict, name: str, data: bytes, line: int
 ) -> None:
-    bad = b"WEBVTT\n\n00:00.000 --> 00:01.000\nHej\n\n00:01.000 -> 00:02.000\nFel\n"
-    response = post_track(client, auth, item["id"], "bad.vtt", bad)
+    response = post_track(client, auth, item["id"], name, data)
     assert response.status_code == 422
     error = response.json()["error"]
-    assert error["line"] == 6
-    assert "line 6" in error["message"]
+    assert error["line"] == line
+    assert f"line {line}" in error["message"]
     assert client.get(f"/api/media/{item['id']}/captions").json() == []
+
+
+def test_webvtt_that_chromium_plays_is_stored_without_its_broken_block(
+    client: TestClient, auth: dict[str, str], item: dict
+) -> None:
+    data = b"WEBVTT\n\n00:00.000 --> 00:01.000 align:middle\nHej\n\n00:01.000 -> 00:02.000\nFel\n"
+    response = post_track(client, auth, item["id"], "ok.vtt", data)
+    assert response.status_code == 201, response.text
+    assert response.json()["cue_count"] == 1
+    assert client.get(response.json()["url"]).text == "WEBVTT\n\n00:00:00.000 --> 00:00:01.000\nHej\n\n"
 
 
 @pytest.mark.parametrize(

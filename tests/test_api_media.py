@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -142,7 +143,7 @@ def test_a_film_needs_a_picture(client: TestClient, auth: dict[str, str], song: 
     item = new_item(client, auth)
     response = client.put(f"/api/media/{item['id']}/file", content=song.read_bytes(), headers=auth)
     assert response.status_code == 422
-    assert "video stream" in response.json()["error"]["message"]
+    assert "moving picture" in response.json()["error"]["message"]
 
 
 def _bad_uploads(film: Path, tmp_path: Path) -> dict[str, bytes]:
@@ -236,4 +237,21 @@ def test_numbers_too_large_for_the_database_are_refused(database_url: str, tmp_p
         for url in (f"/api/media/{huge}", f"/watch/{huge}", f"/files/{huge}.mp4", f"/api/media?page={huge}"):
             response = client.get(url, headers=auth)
             assert response.status_code == 422, url
-            assert "out of range" in response.json()["error"]["message"]
+            # The declared bound (the API, as its document says) or the database's own refusal.
+            message = response.json()["error"]["message"]
+            assert "less than or equal to" in message or "out of range" in message, url
+
+
+def test_media_without_a_usable_stream_is_unsupported_and_damaged_media_invalid(
+    client: TestClient, auth: dict[str, str], film: Path, tmp_path: Path, made: Callable[..., Path]
+) -> None:
+    """The prober's "unsupported media" is the API's 415, as "not media" is; a cut-off file is 422."""
+    captions = tmp_path / "captions.srt"
+    captions.write_text("1\n00:00:00,000 --> 00:00:01,000\nHej\n")
+    subtitles_only = made("subtitles-only.mkv", "-i", str(captions), "-c:s", "srt").read_bytes()
+    cut_off = film.read_bytes()[: film.stat().st_size // 2]
+    item = new_item(client, auth)
+    url = f"/api/media/{item['id']}/file?filename=film.mkv"
+    for body, status, code in [(subtitles_only, 415, "unsupported_media"), (cut_off, 422, "invalid")]:
+        response = client.put(url, content=body, headers=auth)
+        assert (response.status_code, response.json()["error"]["code"]) == (status, code), response.text

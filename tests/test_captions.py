@@ -1,12 +1,15 @@
-"""Caption files: WebVTT and SRT read as Chromium reads them, errors with lines, quality warnings.
+"""Caption files: WebVTT read as Chromium reads it, SRT as players do, one report of notes.
 
-tests/data/captions/ holds sample files that a browser test can also load, to compare what
-Chromium reads with what parse_captions reads: tricky.vtt (valid WebVTT that is easy to
-misread) and bom_crlf.srt (SRT with a BOM and CRLF line endings).
+The rules come from the WebVTT parser algorithm and Blink's VTTParser; the browser test
+(tests/browser/test_captions_in_chromium.py) checks the corpus in tests/data/webvtt/ against
+Chromium itself. tests/data/captions/ holds two older samples: tricky.vtt (valid WebVTT that is
+easy to misread) and bom_crlf.srt (SRT with a BOM and CRLF line endings).
 """
 
 from __future__ import annotations
 
+import gc
+import time
 import unicodedata
 from pathlib import Path
 
@@ -14,44 +17,46 @@ import pytest
 import webvtt
 
 from transcode.captions import (
-    MAX_CHARS_PER_SECOND,
-    MAX_LINE_LENGTH,
-    MIN_DURATION_SECONDS,
+    MAX_TIME_MS,
+    CaptionDocument,
     CaptionError,
     Cue,
+    Region,
+    Severity,
+    caption_report,
     cue_plain_text,
     cue_voice,
     parse_captions,
-    quality_warnings,
-    to_webvtt,
+    read_captions,
+    write_srt,
+    write_webvtt,
 )
 
 SAMPLES = Path(__file__).parent / "data" / "captions"
 
-# What the WebVTT parser algorithm (and Chromium) reads from tricky.vtt.
+# What Chromium (and the WebVTT parser algorithm) reads from tricky.vtt.
 TRICKY_CUES = [
-    Cue(0.0, 1.5, "<v Anna>Hej och välkommen!</v>", "intro", "line:0 position:20% align:start"),
+    Cue(0, 1500, "<v Anna>Hej och välkommen!</v>", "intro", "line:0 position:20% align:start"),
     Cue(
-        1.5,
-        3.25,
+        1500,
+        3250,
         "<v.loud Björn>Åh, <i>vad</i> härligt &amp; <b>roligt</b>!\nRad två: &lt;3 &gt; &nbsp;slut",
         settings="size:80% align:end",
     ),
     Cue(
-        3.25,
-        4.0,
+        3250,
+        4000,
         "<c.highlight>Tre</c> rader\n  med inledande blanksteg\n"
         "och <ruby>漢<rt>kan</rt></ruby> <00:00:03.500>tidsstämpel",
         "2",
     ),
-    Cue(4.0, 5.0, "Ö överst", "Scen 5 – slut", "vertical:rl line:-1"),
-    Cue(5.0, 6.0, "No blank line before this cue, and a bare & ampersand"),
+    Cue(4000, 5000, "Ö överst", "Scen 5 – slut", "vertical:rl line:-1"),
+    Cue(5000, 6000, "No blank line before this cue, and a bare & ampersand"),
 ]
-
 SRT_CUES = [
-    Cue(0.5, 2.0, "<i>Hej</i> &amp; välkommen, Åsa!"),
-    Cue(2.0, 3.5, "Gul text och <b>fet</b>\nRad två: 1 &lt; 2 &amp; 3 > 2"),
-    Cue(3.5, 5.0, "Överst i bild\n1984", settings="line:0"),
+    Cue(500, 2000, "<i>Hej</i> &amp; välkommen, Åsa!"),
+    Cue(2000, 3500, "Gul text och <b>fet</b>\nRad två: 1 &lt; 2 &amp; 3 > 2"),
+    Cue(3500, 5000, "Överst i bild\n1984", settings="line:0"),
 ]
 
 
@@ -69,42 +74,64 @@ def only_cue(data: bytes) -> Cue:
     return cues[0]
 
 
+def notes_of(data: bytes, filename: str | None = None) -> list[tuple[int, str]]:
+    return [(note.line, note.code) for note in read_captions(data, filename).notes]
+
+
+def refusal(data: bytes, filename: str | None = None) -> CaptionError:
+    with pytest.raises(CaptionError) as caught:
+        read_captions(data, filename)
+    error = caught.value
+    assert error.message and error.message_sv and str(error) == f"line {error.line}: {error.message}"
+    return error
+
+
 # --- the sample files ---------------------------------------------------------------------
 
 
-def test_tricky_webvtt_sample_reads_as_the_spec_says() -> None:
-    assert parse_captions((SAMPLES / "tricky.vtt").read_bytes()) == TRICKY_CUES
+def test_tricky_webvtt_sample() -> None:
+    document = read_captions((SAMPLES / "tricky.vtt").read_bytes())
+    assert list(document.cues) == TRICKY_CUES
+    assert document.header == " Tolk sample: valid WebVTT that is easy to misread"
+    assert document.header_lines == ("Kind: captions", "Language: sv")
+    assert document.styles == ("::cue(.highlight) { color: yellow; }",)
+    assert document.regions == (Region("fred", ("id:fred", "width:40%", "lines:3")),)
+    assert [c.line for c in document.cues] == [17, 20, 25, 36, 38]
 
 
 def test_srt_sample_with_bom_and_crlf() -> None:
     data = (SAMPLES / "bom_crlf.srt").read_bytes()
     assert data.startswith(b"\xef\xbb\xbf1\r\n")  # the sample must stay byte-exact
-    assert parse_captions(data, "bom_crlf.srt") == SRT_CUES
+    document = read_captions(data, "bom_crlf.srt")
+    assert list(document.cues) == SRT_CUES and document.source_format == "srt" and not document.notes
 
 
 @pytest.mark.parametrize("name", ["tricky.vtt", "bom_crlf.srt"])
 def test_round_trip(name: str) -> None:
-    cues = parse_captions((SAMPLES / name).read_bytes())
-    written = to_webvtt(cues)
-    assert written.startswith("WEBVTT\n\n") and "\r" not in written and "\ufeff" not in written
-    assert parse_captions(written.encode("utf-8")) == cues
+    document = read_captions((SAMPLES / name).read_bytes())
+    written = write_webvtt(document)
+    assert written.startswith(b"WEBVTT") and b"\r" not in written and b"\xef\xbb\xbf" not in written
+    again = read_captions(written)
+    assert (again.cues, again.header_lines, again.styles, again.regions) == (
+        document.cues,
+        document.header_lines,
+        document.styles,
+        document.regions,
+    )
+    assert write_webvtt(again) == written
 
 
 def test_other_tools_read_the_normalised_output_alike() -> None:
-    cues = parse_captions((SAMPLES / "tricky.vtt").read_bytes())
-    read = webvtt.from_string(to_webvtt(cues))
-    assert [(c.start, c.end) for c in read] == [
-        ("00:00:00.000", "00:00:01.500"),
-        ("00:00:01.500", "00:00:03.250"),
-        ("00:00:03.250", "00:00:04.000"),
-        ("00:00:04.000", "00:00:05.000"),
-        ("00:00:05.000", "00:00:06.000"),
+    document = read_captions((SAMPLES / "tricky.vtt").read_bytes())
+    read = webvtt.from_string(write_webvtt(document).decode())
+    assert [c.start for c in read] == [
+        "00:00:00.000",
+        "00:00:01.500",
+        "00:00:03.250",
+        "00:00:04.000",
+        "00:00:05.000",
     ]
-    assert [c.raw_text for c in read] == [c.text for c in cues]
-    assert [c.identifier or "" for c in read] == [c.identifier for c in cues]
-
-
-# --- encodings and line endings -----------------------------------------------------------
+    assert [c.raw_text for c in read] == [c.text for c in document.cues]
 
 
 @pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
@@ -122,248 +149,412 @@ def test_swedish_text_is_kept_intact() -> None:
     assert only_cue(vtt("00:01.000 --> 00:04.000", decomposed)).text == decomposed
 
 
-# --- WebVTT timestamps --------------------------------------------------------------------
+# --- WebVTT: signature, header, blocks ------------------------------------------------------
 
 
 @pytest.mark.parametrize(
-    ("written", "seconds"),
+    "data",
+    [b"WEBVTTX\n\n00:01.000 --> 00:02.000\nx", b"\nWEBVTT\n\n00:01.000 --> 00:02.000\nx", b"WEBVT\n\nx"],
+)
+def test_not_webvtt_is_refused(data: bytes) -> None:
+    error = refusal(data, "x.vtt")
+    assert (error.line, error.notes[-1].code) == (1, "webvtt.signature")
+    assert "first line must be 'WEBVTT'" in error.message
+
+
+@pytest.mark.parametrize("first", ["WEBVTT", "WEBVTT ", "WEBVTT\tTitel", "WEBVTT - Tolk"])
+def test_signatures_browsers_accept(first: str) -> None:
+    document = read_captions(f"{first}\n\n00:01.000 --> 00:02.000\nx".encode())
+    assert document.header == first[6:] and len(document.cues) == 1
+
+
+@pytest.mark.parametrize(
+    ("data", "line"),
     [
-        ("00:00.000", 0.0),
-        ("59:59.999", 3599.999),
-        ("00:01:02.003", 62.003),
-        ("01:00:00.000", 3600.0),
-        ("100:00:00.500", 360000.5),  # hours may have more than two digits
-        ("1:02:03.000", 3723.0),  # one-digit hours: the spec's parser and Chromium accept them
+        (b"WEBVTT\n\nNOTE nothing here\n", 1),
+        (b"WEBVTT\n", 1),
+        (b"WEBVTT\n\n00:00:01.000 --> later\nHej\n", 3),  # names the cue browsers drop
+        (b"WEBVTT\n\nSTYLE\n::cue { color: red }\n", 1),
     ],
 )
-def test_valid_webvtt_timestamps(written: str, seconds: float) -> None:
-    cue = only_cue(vtt(f"{written} --> 200:00:00.000", "x"))
-    assert cue.start == pytest.approx(seconds, abs=1e-9)
+def test_no_cues_is_refused(data: bytes, line: int) -> None:
+    error = refusal(data)
+    assert error.line == line and "no cue that browsers can read" in error.message
+
+
+def test_header_lines_are_kept_and_written_back() -> None:
+    data = (
+        b"WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:900000,LOCAL:00:00:00.000\nKind: captions\n\n"
+        b"00:01.000 --> 00:02.000\nx"
+    )
+    document = read_captions(data)
+    assert document.header_lines == ("X-TIMESTAMP-MAP=MPEGTS:900000,LOCAL:00:00:00.000", "Kind: captions")
+    assert write_webvtt(document).startswith(b"WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:900000,LOCAL:00:00:00.000\n")
+    assert not document.notes
+
+
+def test_a_lone_header_line_above_the_first_cue_is_its_identifier_in_chromium() -> None:
+    document = read_captions(b"WEBVTT\nKind: captions\n00:01.000 --> 00:02.000\nx")
+    assert document.cues[0].identifier == "Kind: captions"
+    assert notes_of(b"WEBVTT\nKind: captions\n00:01.000 --> 00:02.000\nx") == [
+        (3, "webvtt.identifier_differs")
+    ]
+    # Two header lines: Chromium's "previous line" toggles back to nothing.
+    assert only_cue(b"WEBVTT\nKind: captions\nLanguage: sv\n00:01.000 --> 00:02.000\nx").identifier == ""
+    # NOTE, a, id: Chromium takes "id"; the spec reads a comment and a cue without one.
+    data = vtt("NOTE", "a", "id", "00:01.000 --> 00:02.000", "x")
+    assert only_cue(data).identifier == "id"
+    assert (6, "webvtt.identifier_differs") in notes_of(data)
+
+
+def test_style_blocks_are_kept_where_chromium_reads_them() -> None:
+    data = vtt(
+        "STYLE",
+        "::cue { color: red }",
+        "",
+        "STYLE",
+        "",
+        "00:01.000 --> 00:02.000",
+        "x",
+        "",
+        "STYLE",
+        "::cue { color: green }",
+        "",
+        "00:02.000 --> 00:03.000",
+        "y",
+    )
+    document = read_captions(data)
+    assert document.styles == ("::cue { color: red }",)  # the empty one adds nothing
+    assert [(n.line, n.code) for n in document.notes] == [(11, "webvtt.block_after_cue")]
+    assert b"STYLE\n::cue { color: red }\n\n00:00:01.000" in write_webvtt(document)
+    # Right under the header, Chromium starts a style sheet (the spec reads header text).
+    data = (
+        b"WEBVTT\nX-TIMESTAMP-MAP=LOCAL:00:00:00.000\nSTYLE\n::cue { color: lime }\n\n"
+        b"00:01.000 --> 00:02.000\nx"
+    )
+    document = read_captions(data)
+    assert document.styles == ("::cue { color: lime }",)
+    assert document.header_lines == ("X-TIMESTAMP-MAP=LOCAL:00:00:00.000",)
+    assert document.cues[0].identifier == "X-TIMESTAMP-MAP=LOCAL:00:00:00.000"  # as Chromium reads it
+    assert [n.code for n in document.notes] == ["webvtt.style_not_block_start", "webvtt.identifier_differs"]
+
+
+def test_style_right_above_the_first_timing_line_is_a_style_block_in_chromium() -> None:
+    document = read_captions(vtt("STYLE", "00:01.000 --> 00:02.000", "x"))
+    assert document.cues[0].identifier == "" and document.styles == ()
+    assert [n.code for n in document.notes] == ["webvtt.identifier_differs"]
+    with pytest.raises(ValueError, match="identifier"):
+        write_webvtt(CaptionDocument((Cue(0, 1000, "x", "STYLE"),)))
+
+
+def test_regions_by_the_spec() -> None:
+    data = vtt(
+        "REGION",
+        "id:fred width:40% lines:3",
+        "regionanchor:0%,100% viewportanchor:10%,90% scroll:up bogus:1",
+        "",
+        "REGION",
+        "width:10%",
+        "",
+        "00:01.000 --> 00:02.000 region:fred",
+        "in fred",
+        "",
+        "00:02.000 --> 00:03.000 region:fred line:0",
+        "line cancels the region",
+        "",
+        "00:03.000 --> 00:04.000 region:nobody",
+        "no such region",
+    )
+    document = read_captions(data)
+    assert document.regions == (
+        Region(
+            "fred",
+            (
+                "id:fred",
+                "width:40%",
+                "lines:3",
+                "regionanchor:0%,100%",
+                "viewportanchor:10%,90%",
+                "scroll:up",
+            ),
+        ),
+    )
+    assert [c.settings for c in document.cues] == ["region:fred", "line:0", ""]
+    assert [(n.line, n.code) for n in document.notes] == [
+        (3, "webvtt.region_setting_ignored"),
+        (7, "webvtt.region_without_id"),
+        (13, "webvtt.region_ignored"),
+        (16, "webvtt.setting_ignored"),
+    ]
+
+
+def test_note_blocks_are_comments() -> None:
+    data = vtt("NOTE a", "", "NOTE", "two", "lines", "", "00:01.000 --> 00:02.000", "x", "", "NOTE\tend")
+    document = read_captions(data)
+    assert len(document.cues) == 1 and not document.notes
+
+
+def test_text_outside_cues_is_a_warning_and_left_out() -> None:
+    data = vtt("junk", "", "00:01.000 --> 00:02.000", "one", "", "two", "", "00:02.000 --> 00:03.000", "y")
+    document = read_captions(data)
+    assert [c.text for c in document.cues] == ["one", "y"]
+    assert notes_of(data) == [(3, "webvtt.text_outside_cue"), (8, "webvtt.text_outside_cue")]
+
+
+def test_arrows_outside_timing_lines() -> None:
+    data = vtt(
+        "id --> 1",
+        "00:01.000 --> 00:02.000",
+        "x",
+        "",
+        "00:02.000 --> 00:03.000",
+        "say --> no",
+        "dropped",
+        "",
+        "00:03.000 --> 00:04.000",
+        "z",
+    )
+    document = read_captions(data)
+    assert [(c.identifier, c.text) for c in document.cues] == [("", "x"), ("", ""), ("", "z")]
+    assert notes_of(data) == [(3, "webvtt.bad_timing_line"), (8, "webvtt.bad_timing_line")]
+    assert "ends the cue's text" in document.notes[1].message_en
+
+
+def test_whitespace_lines_stay_in_cue_text() -> None:
+    data = vtt("00:01.000 --> 00:02.000", "one", "   ", "\t", "two", "", "  \t", "")
+    assert only_cue(data).text == "one\n   \n\t\ntwo"
+    assert notes_of(data) == [(5, "webvtt.whitespace_line"), (6, "webvtt.whitespace_line")]
+
+
+def test_every_problem_is_reported_at_once() -> None:
+    data = vtt(
+        "00:00.000 --> 00:01.000 align:middle position:50.00%,middle",
+        "a",
+        "   ",
+        "",
+        "00:01.000 -> 00:02.000",
+        "b",
+        "",
+        "00:03.000 --> 00:02.000 line:101% vertical:RL size:",
+        "c",
+    )
+    assert [code for _, code in notes_of(data)] == [
+        "webvtt.setting_ignored",
+        "webvtt.setting_ignored",
+        "webvtt.whitespace_line",
+        "webvtt.text_outside_cue",
+        "cue.end_not_after_start",
+        "webvtt.setting_ignored",
+        "webvtt.setting_ignored",
+        "webvtt.setting_ignored",
+    ]
+
+
+def test_nul_becomes_replacement_character() -> None:
+    data = vtt("00:01.000 --> 00:02.000", "a\0b")
+    assert only_cue(data).text == "a\ufffdb" and notes_of(data) == [(4, "text.nul")]
+
+
+# --- WebVTT timestamps and times ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "ms"),
+    [
+        ("00:00.000", 0),
+        ("59:59.999", 3_599_999),
+        ("00:01:02.003", 62_003),
+        ("1:02:03.000", 3_723_000),  # one-digit hours, as in Chromium
+        ("100:00:00.500", 360_000_500),
+        ("9999:59:59.999", MAX_TIME_MS),
+        ("0009999:59:59.999", MAX_TIME_MS),  # leading zeros are not digits of the hours
+    ],
+)
+def test_valid_webvtt_timestamps(written: str, ms: int) -> None:
+    assert only_cue(vtt(f"{written} --> 9999:00:00.000", "x")).start_ms == ms
 
 
 @pytest.mark.parametrize(
     "written",
     [
-        "00:01,000",  # comma is SRT, not WebVTT
-        "0:01.000",  # minutes need two digits when hours are left out
+        "00:01,000",
+        "0:01.000",
         "00:1.000",
-        "00:01.00",  # milliseconds need exactly three digits
+        "00:01.00",
         "00:01.0000",
-        "00:60.000",  # seconds up to 59
-        "60:00.000",  # a first field above 59 is hours, and then minutes must follow
+        "00:60.000",
         "00:60:00.000",
-        "00:00:01",
-        "1.000",
-        "00:00:01.5",
+        "60:00.000",
+        "-00:01.000",
     ],
 )
-def test_invalid_webvtt_timestamps_are_errors_on_their_line(written: str) -> None:
-    data = vtt("00:00.000 --> 00:01.000", "ok", "", f"{written} --> 99:00:00.000", "bad")
-    with pytest.raises(CaptionError) as caught:
-        parse_captions(data)
-    assert caught.value.line == 6
-    assert written in caught.value.message
-
-
-def test_error_text_names_line_and_timestamp() -> None:
-    with pytest.raises(CaptionError) as caught:
-        parse_captions(vtt("00:00.000 --> 00:01.000", "ok", "", "x", "00:01,5 --> 00:02.000", "t"))
-    assert str(caught.value).startswith("line 7: bad timestamp '00:01,5'")
-    assert isinstance(caught.value, ValueError)
-    assert "felaktig tid '00:01,5'" in caught.value.message_sv
-
-
-# --- WebVTT blocks ------------------------------------------------------------------------
-
-
-def test_cue_settings_are_kept_and_normalised() -> None:
-    cue = only_cue(vtt("00:01.000 --> 00:02.000   line:0\tposition:20%  align:start  ", "x"))
-    assert cue.settings == "line:0 position:20% align:start"
-    glued = only_cue(vtt("00:01.000-->00:02.000line:90%", "x"))  # the spec needs no space
-    assert (glued.start, glued.end, glued.settings) == (1.0, 2.0, "line:90%")
+def test_bad_webvtt_timestamps_drop_the_cue_with_a_warning(written: str) -> None:
+    data = vtt("00:00.000 --> 00:01.000", "kept", "", f"{written} --> 01:00:00.000", "dropped")
+    assert [c.text for c in parse_captions(data)] == ["kept"]
+    assert notes_of(data) == [(6, "webvtt.bad_timing_line")]
 
 
 @pytest.mark.parametrize(
-    "settings",
+    "data",
     [
-        "vertical:lr",
-        "line:-2",
-        "line:3.5",
-        "line:100%,end",
-        "position:0%",
-        "position:55.5%,line-right",
-        "size:100%",
-        "align:left",
-        "align:center size:50% position:10%,line-left line:0,start vertical:rl",
+        b"WEBVTT\n\n10000:00:00.000 --> 10000:00:01.000\nx",
+        b"WEBVTT\n\n10000000000:00:00.000 --> 10000000000:00:01.000\nx",  # 10^10 hours
+        b"WEBVTT\n\n00:01.000 --> " + b"9" * 100_000 + b":00:00.000\nx",
+        b"1\n10000000000:00:00,000 --> 10000000000:00:01,000\nx",
     ],
 )
-def test_every_spec_setting_is_accepted(settings: str) -> None:
-    assert only_cue(vtt(f"00:01.000 --> 00:02.000 {settings}", "x")).settings == settings
+def test_times_past_the_maximum_are_refused_with_the_line(data: bytes) -> None:
+    error = refusal(data)
+    assert (error.notes[-1].code, error.line) == ("time.beyond_maximum", 3 if data.startswith(b"W") else 2)
+    assert "9999:59:59.999" in error.message and "9999:59:59.999" in error.message_sv
+
+
+def test_end_not_after_start_is_kept_as_chromium_keeps_it() -> None:
+    data = vtt("00:02.000 --> 00:01.000", "x", "", "00:03.000 --> 00:03.000", "y")
+    assert [(c.start_ms, c.end_ms) for c in parse_captions(data)] == [(2000, 1000), (3000, 3000)]
+    assert notes_of(data) == [(3, "cue.end_not_after_start"), (6, "cue.end_not_after_start")]
+
+
+# --- cue settings ---------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
-    ("settings", "message"),
+    ("written", "canonical", "ignored"),
     [
-        ("align:middle", "align takes start, center, end, left or right"),
-        ("line:101%", "0–100%"),
-        ("position:20", "position takes a percentage"),
-        ("size:-5%", "size takes a percentage"),
-        ("vertical:up", "rl or lr"),
-        ("colour:red", "is unknown"),
-        ("line:", "is not name:value"),
-        ("align:start align:end", "repeats align"),
-        ("--> 00:03.000", "is not name:value"),
+        ("line:0 position:20% align:start", "line:0 position:20% align:start", 0),
+        ("align:start line:0", "line:0 align:start", 0),  # canonical order
+        ("line:-0 size:080.50% position:050%,line-left", "line:0 position:50%,line-left size:80.5%", 0),
+        ("line:50%,start line:3,end", "line:3,end", 0),  # repeated: the last wins (a warning)
+        ("line:101% line:-1.5", "line:-1.5", 1),
+        ("line:1.5 line:.5 line:5. line:1e3 line:+1", "line:1.5", 4),
+        ("position:1%,middle align:middle vertical:RL size:101%", "", 4),
+        ("position: 5% size: line", "", 4),
+        ("vertical:lr vertical:x", "vertical:lr", 1),
+        ("Line:0 bogus:1 :x", "", 3),
+        ("\tline:0\t\tsize:50%  ", "line:0 size:50%", 0),
+        ("line:10000000000000000000000000000000000", "line:10000000000000000000000000000000000", 0),
     ],
 )
-def test_settings_a_browser_would_ignore_are_errors(settings: str, message: str) -> None:
-    with pytest.raises(CaptionError) as caught:
-        parse_captions(vtt("00:01.000 --> 00:02.000 " + settings, "x"))
-    assert caught.value.line == 3
-    assert message in caught.value.message
+def test_cue_settings(written: str, canonical: str, ignored: int) -> None:
+    document = read_captions(vtt(f"00:01.000 --> 00:02.000 {written}", "x"))
+    assert document.cues[0].settings == canonical
+    assert sum(n.code == "webvtt.setting_ignored" for n in document.notes) == ignored
+    assert all(n.line == 3 and n.severity is Severity.WARNING for n in document.notes)
 
 
-def test_region_blocks_and_region_settings_are_left_out() -> None:
-    data = vtt("REGION", "id:r", "width:40%", "", "00:01.000 --> 00:02.000 region:r align:end", "x")
-    assert only_cue(data) == Cue(1.0, 2.0, "x", settings="align:end")
-
-
-def test_voice_and_italic_tags_are_kept_in_the_text() -> None:
-    cue = only_cue(vtt("00:01.000 --> 00:02.000", "<v Anna>Hej <i>du</i></v>", "<v.loud Bo>Nej"))
-    assert cue.text == "<v Anna>Hej <i>du</i></v>\n<v.loud Bo>Nej"
-    assert cue_voice(cue.text) == "Anna"
-    assert cue_plain_text(cue.text) == "Hej du\nNej"
-
-
-def test_cues_with_and_without_identifiers() -> None:
-    cues = parse_captions(
-        vtt(
-            "00:01.000 --> 00:02.000",
-            "no id",
-            "",
-            "1",
-            "00:02.000 --> 00:03.000",
-            "numeric id",
-            "",
-            "NOTE-like but not a note",
-            "00:03.000 --> 00:04.000",
-            "text id",
-        )
-    )
-    assert [c.identifier for c in cues] == ["", "1", "NOTE-like but not a note"]
-    assert [c.text for c in cues] == ["no id", "numeric id", "text id"]
-
-
-def test_multi_line_cue_text_ends_at_the_first_blank_line() -> None:
-    cue = only_cue(vtt("00:01.000 --> 00:02.000", "one", "  two with spaces", "   ", "three", ""))
-    # A line of spaces is not blank: it stays in the cue, as in browsers.
-    assert cue.text == "one\n  two with spaces\n   \nthree"
-
-
-def test_a_timing_line_right_after_cue_text_starts_a_new_cue() -> None:
-    cues = parse_captions(vtt("00:01.000 --> 00:02.000", "one", "two", "00:03.000 --> 00:04.000", "b"))
-    assert cues == [Cue(1.0, 2.0, "one\ntwo"), Cue(3.0, 4.0, "b")]
-
-
-def test_note_style_and_region_blocks_are_skipped() -> None:
-    data = vtt(
-        "NOTE a comment",
-        "",
-        "STYLE",
-        "::cue { color: yellow }",
-        "",
-        "NOTE",
-        "a comment of",
-        "two lines",
-        "",
-        "00:01.000 --> 00:02.000",
-        "x",
-        "",
-        "NOTE\ta comment between cues",
-        "",
-        "00:03.000 --> 00:04.000",
-        "y",
-        "",
-        "NOTE at the end",
-    )
-    assert parse_captions(data) == [Cue(1.0, 2.0, "x"), Cue(3.0, 4.0, "y")]
-
-
-def test_header_lines_and_a_cue_right_after_the_header() -> None:
-    data = b"WEBVTT - title\nKind: captions\nLanguage: sv\n\n00:01.000 --> 00:02.000\nx"
-    assert only_cue(data) == Cue(1.0, 2.0, "x")
-    assert only_cue(b"WEBVTT\n00:01.000 --> 00:02.000\nx") == Cue(1.0, 2.0, "x")
-    assert only_cue(b"WEBVTT\t\n\n00:01.000 --> 00:02.000\nx") == Cue(1.0, 2.0, "x")
-
-
-def test_style_as_the_first_cue_identifier_is_read_as_chromium_does() -> None:
-    # The spec keeps the identifier; Chromium starts a STYLE block, then reads the cue without it.
-    assert only_cue(vtt("STYLE ", "00:01.000 --> 00:02.000", "x")) == Cue(1.0, 2.0, "x")
-    assert only_cue(vtt("REGION", "00:01.000 --> 00:02.000", "x")).identifier == "REGION"
-    later = parse_captions(vtt("00:01.000 --> 00:02.000", "x", "", "STYLE", "00:03.000 --> 00:04.000", "y"))
-    assert later[1].identifier == "STYLE"
-    with pytest.raises(ValueError, match="read back"):
-        to_webvtt([Cue(1.0, 2.0, "x", "STYLE")])
-
-
-def test_a_cue_may_have_no_text() -> None:
-    assert parse_captions(vtt("00:01.000 --> 00:02.000", "", "00:02.000 --> 00:03.000", "y")) == [
-        Cue(1.0, 2.0, ""),
-        Cue(2.0, 3.0, "y"),
+def test_repeated_setting_warns() -> None:
+    assert notes_of(vtt("00:01.000 --> 00:02.000 align:start align:end", "x")) == [
+        (3, "webvtt.setting_repeated")
     ]
 
 
-def test_whitespace_only_blocks_are_ignored() -> None:
-    assert parse_captions(vtt("00:01.000 --> 00:02.000", "x", "", "  \t", "")) == [Cue(1.0, 2.0, "x")]
+# --- encodings --------------------------------------------------------------------------------
 
 
-def test_filename_hint_makes_a_file_webvtt() -> None:
-    with pytest.raises(CaptionError) as caught:
-        parse_captions(srt("1", "00:00:01,000 --> 00:00:02,000", "x"), "captions.VTT")
-    assert caught.value.line == 1 and "WEBVTT" in caught.value.message
-    # A file that starts with WEBVTT is WebVTT whatever its name.
-    assert parse_captions(vtt("00:01.000 --> 00:02.000", "x"), "x.srt") == [Cue(1.0, 2.0, "x")]
+def test_windows_1252_is_read_with_a_warning() -> None:
+    data = "1\r\n00:00:01,000 --> 00:00:02,000\r\nRäksmörgås – “citat”\r\n".encode("cp1252")
+    document = read_captions(data, "x.srt")
+    assert document.cues[0].text == "Räksmörgås – “citat”"
+    (note,) = document.notes
+    assert (note.code, note.line, note.byte_offset) == ("encoding.windows_1252", 3, 35)
+    assert "Windows-1252" in note.message_en and "Windows-1252" in note.message_sv
 
 
-# --- malformed files ----------------------------------------------------------------------
+def test_windows_1252_webvtt_is_read_alike() -> None:
+    data = "WEBVTT\n\n00:01.000 --> 00:02.000\nÅsa\n".encode("cp1252")
+    assert read_captions(data).cues[0].text == "Åsa"
 
 
 @pytest.mark.parametrize(
-    ("data", "line", "fragment"),
+    ("data", "offset", "line"),
     [
-        (b"", 1, "empty"),
-        (b"\xef\xbb\xbf\n \n", 1, "empty"),
-        (b"WEBVTT\n\nNOTE nothing here\n", 1, "no cues"),
-        (b"WEBVTTX\n\n00:01.000 --> 00:02.000\nx", 1, "must start with the line 'WEBVTT'"),
-        (b"\nWEBVTT\n\n00:01.000 --> 00:02.000\nx", 1, "must start with the line 'WEBVTT'"),
-        (b"WEBVTT\n\n00:02.000 --> 00:01.000\nx", 3, "end time 00:00:01.000 must be after"),
-        (b"WEBVTT\n\n00:02.000 --> 00:02.000\nx", 3, "must be after"),
-        (b"WEBVTT\n\n00:01.000 00:02.000 --> 00:03.000\nx", 3, "expected '-->'"),
-        (b"WEBVTT\n\n00:01.000 --> \nx", 3, "end time is missing"),
-        (b"WEBVTT\n\n --> 00:01.000\nx", 3, "start time is missing"),
-        # "-->" in an identifier makes the line a timing line, which fails.
-        (b"WEBVTT\n\nid --> 1\n00:01.000 --> 00:02.000\nx", 3, "'id' is not a time"),
-        # and in cue text it ends the cue and starts a timing line.
-        (b"WEBVTT\n\n00:01.000 --> 00:02.000\nsay --> no\n", 4, "cue text and identifiers"),
-        # a blank line inside cue text cuts it: browsers drop the rest.
-        (b"WEBVTT\n\n00:01.000 --> 00:02.000\none\n\ntwo\n", 6, "text outside any cue"),
-        (b"WEBVTT\n\n00:00.000 --> 00:01.000\nHej\n\n00:01.000 -> 00:02.000\nFel\n", 6, "needs '-->'"),
-        (b"WEBVTT\n\n00:01.000 --> 00:02.000\nx\n\nSTYLE\n::cue {}\n", 6, "before the first cue"),
-        (b"WEBVTT\n\n00:01.000 --> 00:02.000 align:centre\nx", 3, "align:centre"),
-        # Before the first cue Chromium and the spec disagree about these identifiers.
-        (b"WEBVTT\nKind: captions\n00:01.000 --> 00:02.000\nx", 3, "blank line before"),
-        (b"WEBVTT\n\nNOTE\na\nid\n00:01.000 --> 00:02.000\nx", 6, "blank line before"),
-        (b"WEBVTT\n\n00:01.000 --> 00:02.000\nr\xe4ksm\xf6rg\xe5s\n", 4, "not valid UTF-8 (byte 0xE4)"),
-        (b"WEBVTT\r\n\r\n00:01.000 --> 00:02.000\r\nok\r\n\xff", 5, "not valid UTF-8"),
-        (b"WEBVTT\r\r00:01.000 --> 00:02.000\rok\r\xc3", 5, "not valid UTF-8"),
-        ("WEBVTT\n".encode("utf-16"), 1, "UTF-16"),
-        (b"WEBVTT\n\n00:01.000 --> 00:02.000\nx\x00y", 4, "NUL"),
+        (b"1\n00:00:01,000 --> 00:00:02,000\nbad \x81 byte\n", 36, 3),  # undefined in Windows-1252
+        (b"WEBVTT\n\n00:01.000 --> 00:02.000\n\x00\x01\x02\xff\n", 35, 4),  # binary
+        (b"\xff\xfeW\x00\x00\xd8", 4, 1),  # UTF-16 with a broken surrogate
     ],
 )
-def test_malformed_webvtt_names_the_line(data: bytes, line: int, fragment: str) -> None:
-    with pytest.raises(CaptionError) as caught:
-        parse_captions(data)
-    assert (caught.value.line, fragment in caught.value.message) == (line, True), caught.value
-    assert caught.value.message_sv and str(caught.value) == f"line {line}: {caught.value.message}"
+def test_undecodable_bytes_are_refused_naming_the_offset(data: bytes, offset: int, line: int) -> None:
+    error = refusal(data)
+    assert (error.byte_offset, error.line, error.notes[-1].code) == (offset, line, "encoding.unknown")
+    assert f"offset {offset}" in error.message and f"position {offset}" in error.message_sv
+
+
+def test_utf16_with_bom_is_read_with_a_warning() -> None:
+    data = "WEBVTT\n\n00:01.000 --> 00:02.000\nÅsa\n".encode("utf-16")
+    document = read_captions(data)
+    assert document.cues[0].text == "Åsa" and [n.code for n in document.notes] == ["encoding.utf16"]
+
+
+# --- SRT --------------------------------------------------------------------------------------
+
+
+def test_srt_broken_timing_line_is_an_error_never_text() -> None:
+    data = srt(
+        "1", "00:00:01,000 --> 00:00:02,000", "Hej", "", "2", "00:00:05,000 -> 00:00:06,000", "Fel", ""
+    )
+    error = refusal(data, "x.srt")
+    assert (error.line, error.notes[-1].code) == (6, "srt.bad_timing_line")
+    assert "00:00:05,000 -> 00:00:06,000" in error.message and "cue number 2" in error.message
+
+
+def test_srt_every_broken_timing_line_is_listed() -> None:
+    data = srt(
+        "1",
+        "00:00:01,000 -> 00:00:02,000",
+        "a",
+        "",
+        "2",
+        "later",
+        "b",
+        "",
+        "00:00:05,000 => 00:00:06,000",
+        "c",
+        "",
+        "4",
+        "00:00:07,000 --> 00:00:08,000",
+        "d",
+    )
+    error = refusal(data, "x.srt")
+    assert [(n.line, n.code) for n in error.notes] == [
+        (2, "srt.bad_timing_line"),
+        (6, "srt.bad_timing_line"),
+        (9, "srt.bad_timing_line"),
+    ]
+
+
+def test_srt_extra_blank_lines_and_numbers() -> None:
+    data = srt(
+        "",
+        "1",
+        "00:00:01,000 --> 00:00:02,000",
+        "Året var",
+        "1984",
+        "",
+        "",
+        "",
+        "7",
+        "00:00:03,000 --> 00:00:04,000 X1:10 X2:20 Y1:5 Y2:9",
+        "Nummer sju",
+        "   ",
+        "",
+        "00:00:05,000 --> 00:00:06,000",
+        "utan nummer",
+        "",
+        "",
+        "andra stycket",
+        "8",
+        "",
+        "00:00:07.000 --> 00:00:08.000",
+        "punkt",
+    )
+    document = read_captions(data, "x.srt")
+    assert list(document.cues) == [
+        Cue(1000, 2000, "Året var\n1984"),
+        Cue(3000, 4000, "Nummer sju"),
+        Cue(5000, 6000, "utan nummer\nandra stycket"),
+        Cue(7000, 8000, "punkt"),
+    ]
+    assert not document.notes
 
 
 @pytest.mark.parametrize(
@@ -371,51 +562,14 @@ def test_malformed_webvtt_names_the_line(data: bytes, line: int, fragment: str) 
     [
         (b"Hello\n", 1, "expected a cue number or a timing line"),
         (b"1\n00:00:01,000 --> 00:00:02,5\nx\n", 2, "bad timestamp '00:00:02,5'"),
-        (b"1\n00:00:01,000 --> 00:00:02,000\nx\n\n2\n00:01,5 --> 00:00:03,000\ny", 6, "'00:01,5'"),
         (b"1\n00:00:01,000 --> 00:00:02,0001\nx\n", 2, "'00:00:02,0001'"),
-        (b"1\n00:00:05,000 --> 00:00:02,000\nx\n", 2, "must be after"),
-        (b"1\n00:00:01,000 --> 00:00:02,000\nr\xe4d\n", 3, "not valid UTF-8"),
+        (b"1\n00:00:01,000 --> 00:00:02,000x\nx\n", 2, "right after the end time"),
         (b"\n\n   \n", 1, "empty"),
     ],
 )
 def test_malformed_srt_names_the_line(data: bytes, line: int, fragment: str) -> None:
-    with pytest.raises(CaptionError) as caught:
-        parse_captions(data, "x.srt")
-    assert (caught.value.line, fragment in caught.value.message) == (line, True), caught.value
-
-
-# --- SRT ----------------------------------------------------------------------------------
-
-
-def test_srt_comma_or_full_stop_before_milliseconds() -> None:
-    cues = parse_captions(
-        srt("1", "00:00:01,250 --> 00:00:02,500", "a", "", "2", "01:00:01.000 --> 01:00:02.000", "b")
-    )
-    assert [(c.start, c.end) for c in cues] == [(1.25, 2.5), (3601.0, 3602.0)]
-
-
-def test_srt_numbering_is_not_text_and_not_an_identifier() -> None:
-    cues = parse_captions(
-        srt(
-            "1",
-            "00:00:01,000 --> 00:00:02,000",
-            "Året var",
-            "1984",
-            "",
-            "",
-            "7",
-            "00:00:03,000 --> 00:00:04,000 X1:10 X2:20 Y1:5 Y2:9",
-            "Nummer sju",
-            "",
-            "00:00:05,000 --> 00:00:06,000",
-            "utan nummer",
-        )
-    )
-    assert cues == [
-        Cue(1.0, 2.0, "Året var\n1984"),
-        Cue(3.0, 4.0, "Nummer sju"),
-        Cue(5.0, 6.0, "utan nummer"),
-    ]
+    error = refusal(data, "x.srt")
+    assert (error.line, fragment in error.message) == (line, True), error
 
 
 def test_srt_markup_becomes_webvtt() -> None:
@@ -433,60 +587,93 @@ def test_srt_markup_becomes_webvtt() -> None:
         "Tom &amp; Jerry &amp; &lt;3 &hearts; &#229; &amp;nosuch; a&lt;b\n"
         "ASS-tagg"
     )
-    assert cue_plain_text(text).split("\n")[1] == "Tom & Jerry & <3 ♥ å &nosuch; a<b"
 
 
-def test_srt_top_position_becomes_line_0_and_blank_lines_in_text_are_dropped() -> None:
-    cue = only_cue(srt("1", "00:00:01,000 --> 00:00:02,000", "{\\an8}Överst", "", "", "andra stycket"))
-    assert cue == Cue(1.0, 2.0, "Överst\nandra stycket", settings="line:0")
+def test_srt_top_position_becomes_line_0() -> None:
+    cue = only_cue(srt("1", "00:00:01,000 --> 00:00:02,000", "{\\an8}Överst"))
+    assert cue == Cue(1000, 2000, "Överst", settings="line:0")
 
 
-# --- writing ------------------------------------------------------------------------------
-
-
-def test_to_webvtt_writes_the_normalised_form() -> None:
-    cues = [
-        Cue(1.5, 62.25, "<v Anna>Hej\ndu", "intro", "align:start  line:0"),
-        Cue(3723.001, 3724.0, "Två"),
-        Cue(360000.0, 360001.0, ""),
-    ]
-    assert to_webvtt(cues) == (
-        "WEBVTT\n\n"
-        "intro\n00:00:01.500 --> 00:01:02.250 align:start line:0\n<v Anna>Hej\ndu\n\n"
-        "01:02:03.001 --> 01:02:04.000\nTvå\n\n"
-        "100:00:00.000 --> 100:00:01.000\n\n"
+def test_write_srt() -> None:
+    document = read_captions((SAMPLES / "tricky.vtt").read_bytes())
+    written = write_srt(document)
+    assert written.startswith(
+        b"\xef\xbb\xbf1\r\n00:00:00,000 --> 00:00:01,500\r\nHej och v\xc3\xa4lkommen!\r\n\r\n2\r\n"
     )
+    assert "<i>vad</i> härligt & <b>roligt</b>" in written.decode("utf-8-sig")
+    again = read_captions(written, "x.srt")
+    assert [(c.start_ms, c.end_ms) for c in again.cues] == [(c.start_ms, c.end_ms) for c in document.cues]
 
 
-def test_round_trip_of_cues_made_in_code() -> None:
-    cues = [Cue(0.1 * n, 0.1 * n + 0.05, f"cue {n} & <i>x</i>", f"id {n}") for n in range(1, 50)]
-    assert parse_captions(to_webvtt(cues).encode()) == [
-        Cue(round(c.start, 3), round(c.end, 3), c.text, c.identifier) for c in cues
-    ]
+# --- writing ----------------------------------------------------------------------------------
+
+
+def test_write_webvtt_normalised_form() -> None:
+    document = CaptionDocument(
+        (
+            Cue(1500, 62_250, "<v Anna>Hej\ndu", "intro", "align:start  line:0 bogus"),
+            Cue(3_723_001, 3_724_000, "Två"),
+            Cue(360_000_000, 360_001_000, ""),
+        )
+    )
+    assert write_webvtt(document) == (
+        b"WEBVTT\n\n"
+        b"intro\n00:00:01.500 --> 00:01:02.250 line:0 align:start\n<v Anna>Hej\ndu\n\n"
+        b"01:02:03.001 --> 01:02:04.000\nTv\xc3\xa5\n\n"
+        b"100:00:00.000 --> 100:00:01.000\n\n"
+    )
 
 
 @pytest.mark.parametrize(
     ("cue", "fragment"),
     [
-        (Cue(1, 2, "one\n\ntwo"), "cue 2"),
-        (Cue(1, 2, "a --> b"), "cue 2"),
-        (Cue(1, 2, "x", "a --> b"), "cue 2"),
-        (Cue(1, 2, "x", "two\nlines"), "cue 2"),
-        (Cue(2, 1, "x"), "cue 2"),
-        (Cue(1, 2, "x", settings="align:middle"), "align:middle"),
-        (Cue(-1, 2, "x"), "before 0 s"),
+        (Cue(1000, 2000, "one\n\ntwo"), "cue 2"),
+        (Cue(1000, 2000, "a --> b"), "cue 2"),
+        (Cue(1000, 2000, "x", "a --> b"), "cue 2"),
+        (Cue(1000, 2000, "x", "two\nlines"), "cue 2"),
+        (Cue(-1, 2000, "x"), "cue 2"),
+        (Cue(0, MAX_TIME_MS + 1, "x"), "cue 2"),
     ],
 )
-def test_to_webvtt_refuses_cues_that_would_not_read_back(cue: Cue, fragment: str) -> None:
+def test_write_webvtt_refuses_cues_that_would_not_read_back(cue: Cue, fragment: str) -> None:
     with pytest.raises(ValueError, match=fragment):
-        to_webvtt([Cue(0, 1, "fine"), cue])
+        write_webvtt(CaptionDocument((Cue(0, 1000, "fine"), cue)))
 
 
-def test_to_webvtt_of_no_cues() -> None:
-    assert to_webvtt([]) == "WEBVTT\n\n"
+def test_round_trip_of_cues_made_in_code() -> None:
+    cues = tuple(Cue(100 * n, 100 * n + 50, f"cue {n} & <i>x</i>", f"id {n}") for n in range(1, 50))
+    assert read_captions(write_webvtt(CaptionDocument(cues))).cues == cues
 
 
-# --- cue text -----------------------------------------------------------------------------
+def test_large_files_are_read_in_linear_time() -> None:
+    """Not a timing test (those live in bench/captions.py): ten times the cues may not cost a
+    hundred times the time, as a quadratic step would. The collector is paused and the best of
+    three runs is kept, because in a long test session a full collection of everything the
+    earlier tests left alive can land in either run and cost more than the parse itself."""
+
+    def stamp(n: int) -> str:
+        return f"{n // 3600:02d}:{n // 60 % 60:02d}:{n % 60:02d}"
+
+    def seconds(count: int) -> float:
+        data = vtt(*(f"{stamp(n)}.000 --> {stamp(n)}.500\nx {n}\n" for n in range(count)))
+        best = float("inf")
+        gc.collect()
+        gc.disable()
+        try:
+            for _ in range(3):
+                start = time.process_time()
+                document = read_captions(data)
+                best = min(best, time.process_time() - start)
+        finally:
+            gc.enable()
+        assert len(document.cues) == count
+        return best
+
+    small, large = seconds(500), seconds(5000)
+    assert large < 30 * max(small, 0.002)
+
+
+# --- cue text ---------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -497,10 +684,8 @@ def test_to_webvtt_of_no_cues() -> None:
         ("<ruby>漢<rt>kan</rt></ruby>", "漢kan"),
         ("a <00:00:01.000>b", "a b"),
         ("&amp; &lt; &gt; &nbsp; &lrm; &rlm;", "& < > \u00a0 \u200e \u200f"),
-        ("&lt;i&gt;not a tag&lt;/i&gt;", "<i>not a tag</i>"),
         ("bare & stays", "bare & stays"),
         ("cut < here\nand the rest", "cut "),  # a '<' starts a tag that runs to '>' or the end
-        ("Rad ett\nrad två", "Rad ett\nrad två"),
     ],
 )
 def test_cue_plain_text(text: str, plain: str) -> None:
@@ -513,10 +698,7 @@ def test_cue_plain_text(text: str, plain: str) -> None:
         ("<v Anna>Hej", "Anna"),
         ("<v.loud.x   Anna  Berg >Hej</v>", "Anna Berg"),
         ("<v Tom &amp; Jerry>Hej", "Tom & Jerry"),
-        ("<i>först</i> <v Bo>sen", "Bo"),
         ("<v>utan namn</v>", None),
-        ("<voice Anna>nej", None),
-        ("&lt;v Anna&gt; escaped", None),
         ("ingen röst", None),
     ],
 )
@@ -524,49 +706,24 @@ def test_cue_voice(text: str, voice: str | None) -> None:
     assert cue_voice(text) == voice
 
 
-# --- quality warnings ---------------------------------------------------------------------
+# --- the one report ---------------------------------------------------------------------------
 
 
-def codes(cues: list[Cue]) -> list[tuple[int, str]]:
-    return [(w.cue_index, w.code) for w in quality_warnings(cues)]
-
-
-def test_a_good_cue_has_no_warnings() -> None:
-    line = "x" * MAX_LINE_LENGTH
-    seconds = 2 * MAX_LINE_LENGTH / MAX_CHARS_PER_SECOND  # exactly the limit
-    cues = [Cue(0, seconds, f"{line}\n{line}"), Cue(seconds, seconds + MIN_DURATION_SECONDS, "ok")]
-    assert codes(cues) == []
-
-
-def test_reading_speed() -> None:
-    (warning,) = quality_warnings([Cue(10, 12, "<i>" + "å" * 35 + "</i>")])
-    assert (warning.cue_index, warning.start, warning.code) == (0, 10, "reading_speed")
-    assert "17.5 characters per second" in warning.message_en
-    assert "17,5 tecken per sekund" in warning.message_sv
-
-
-def test_reading_speed_counts_decomposed_letters_once() -> None:
-    text = unicodedata.normalize("NFD", "å" * 34)  # 68 code points, 34 letters
-    assert codes([Cue(0, 2, text)]) == []
-
-
-def test_long_line() -> None:
-    (warning,) = quality_warnings([Cue(0, 5, "kort\n" + "y" * (MAX_LINE_LENGTH + 1))])
-    assert warning.code == "line_too_long" and "43 characters" in warning.message_en
-
-
-def test_more_than_two_lines() -> None:
-    assert codes([Cue(0, 5, "ett\ntvå\ntre")]) == [(0, "too_many_lines")]
-
-
-def test_short_cue() -> None:
-    (warning,) = quality_warnings([Cue(0, 0.6, "Hej")])
-    assert warning.code == "too_short" and "0,60 s" in warning.message_sv
-
-
-def test_overlapping_cues() -> None:
-    cues = [Cue(0, 3, "a"), Cue(3, 5, "b"), Cue(4, 6, "c"), Cue(7, 9, "d"), Cue(8.5, 8.8, "e")]
-    warnings = [w for w in quality_warnings(cues) if w.code == "overlap"]
-    assert [w.cue_index for w in warnings] == [2, 4]  # cues that only touch do not overlap
-    assert "starts before cue 2 ends (00:00:05.000)" in warnings[0].message_en
-    assert "Textremsa 5 (00:00:08.500) börjar innan textremsa 4 slutar" in warnings[1].message_sv
+def test_caption_report_merges_reading_notes_and_quality_by_line() -> None:
+    data = vtt(
+        "00:00.000 --> 00:00.500 align:middle",
+        "kort",
+        "",
+        "00:00.540 --> 00:03.000",
+        "efter ett glapp på 40 ms",
+    )
+    report = caption_report(read_captions(data))
+    assert [(n.line, n.cue, n.code) for n in report] == [
+        (3, 0, "webvtt.setting_ignored"),
+        (3, 1, "quality.too_short"),
+        (6, 2, "quality.short_gap"),
+    ]
+    assert report[2].time_ms == 540 and "2 frames at 25 fps" in report[2].message_en
+    assert "2 bildrutor vid 25 bilder/s" in report[2].message_sv
+    # At 12.5 fps two frames are 160 ms: the same gap; at 50 fps 40 ms is exactly two frames.
+    assert [n.code for n in caption_report(read_captions(data), frame_rate=50)][-1] == "quality.too_short"

@@ -46,3 +46,20 @@ def test_password_and_disable(tmp_path: Path) -> None:
         actions = session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
         assert actions == ["add_user", "set_password", "disable_user"]
     assert tolk(data, "user", "disable", "anna", "--enable").returncode == 0
+
+
+def test_token_create_is_recorded_in_the_audit_log(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    assert tolk(data, "user", "add", "anna", "--password-stdin", stdin="first-password-1\n").returncode == 0
+    made = [tolk(data, "token", "create", "backup", "--user", "anna"), tolk(data, "token", "create", "cron")]
+    assert [result.returncode for result in made] == [0, 0]
+    assert all(result.stdout.startswith("tolk_") for result in made)
+    refused = tolk(data, "token", "create", " ")
+    assert refused.returncode == 1 and "name the token" in refused.stderr
+    sessions = make_session_factory(make_engine(Settings(data_dir=data).resolved_database_url))
+    with session_scope(sessions) as session:
+        entries = session.scalars(select(AuditEntry).where(AuditEntry.action == "create_token")).all()
+        assert [(e.actor, e.details) for e in entries] == [
+            ("tolk (command line)", {"name": "backup", "username": "anna"}),
+            ("tolk (command line)", {"name": "cron", "username": None}),
+        ]

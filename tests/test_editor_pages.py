@@ -83,7 +83,7 @@ def test_ordering_nothing_or_what_cannot_be_made_is_explained(
     client, token = editor
     item_id = client.post("/api/media", json={"kind": "film", "title": "Film"}, headers=auth).json()["id"]
     page = client.get(f"/editor/items/{item_id}/variants?lang=en")
-    assert page.text.count("Upload the film first.") == 4  # every kind needs the film
+    assert page.text.count("Upload the film first.") == 9  # every kind needs the film
     client.put(f"/api/media/{item_id}/file", content=film.read_bytes(), headers=auth)
     nothing = client.post(f"/editor/items/{item_id}/variants?lang=en", data={"csrf_token": token})
     assert nothing.status_code == 422 and "Choose at least one variant." in nothing.text

@@ -3,11 +3,14 @@ the discovery link and embed code on watch pages, framing headers, CORS, and the
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from html import unescape
 from pathlib import Path
 
+import av
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -39,13 +42,19 @@ def iframe_attributes(html: str) -> dict[str, str]:
     return {name: unescape(value) for name, value in re.findall(r'([a-z-]+)="([^"]*)"', match[1])}
 
 
+def framing(response: httpx.Response) -> str:
+    """The frame-ancestors directive of a response's Content-Security-Policy."""
+    directives = [d.strip() for d in response.headers["content-security-policy"].split(";")]
+    return next(d for d in directives if d.startswith("frame-ancestors"))
+
+
 # The embed page -----------------------------------------------------------------------------
 
 
 def test_embed_page_is_the_player_alone_and_may_be_framed(client: TestClient, film_item: dict) -> None:
     page = client.get(f"/embed/{film_item['id']}", headers={"Accept-Language": "en"})
     assert page.status_code == 200
-    assert page.headers["content-security-policy"] == "frame-ancestors *"
+    assert framing(page) == "frame-ancestors *"
     assert "data-tolk-player" in page.text and "data-fill-window" in page.text
     assert "<video" in page.text and film_item["source"]["url"] in page.text
     assert '<base target="_blank">' in page.text  # links leave the frame
@@ -55,11 +64,18 @@ def test_embed_page_is_the_player_alone_and_may_be_framed(client: TestClient, fi
 
 
 def test_embed_options_reach_the_page_and_bad_ones_are_refused(client: TestClient, film_item: dict) -> None:
-    page = client.get(f"/embed/{film_item['id']}?start=12.5&captions=en-GB&sign=1&autoplay=true")
+    query = "start=12.5&captions=en-GB&sign=1&descriptions=extended&autoplay=true"
+    page = client.get(f"/embed/{film_item['id']}?{query}")
     config = embed_config(page.text)
-    assert config["options"] == {"start": 12.5, "captions": "en-GB", "sign": True, "autoplay": True}
+    assert config["options"] == {
+        "start": 12.5,
+        "captions": "en-GB",
+        "sign": True,
+        "descriptions": "extended",
+        "autoplay": True,
+    }
     assert config["frameAncestors"] == ["*"]
-    for bad in ("start=-1", "start=soon", "captions=%3Cscript%3E", "sign=maybe"):
+    for bad in ("start=-1", "start=soon", "captions=%3Cscript%3E", "sign=maybe", "descriptions=loud"):
         refused = client.get(f"/embed/{film_item['id']}?{bad}")
         assert refused.status_code == 422, bad
 
@@ -81,7 +97,7 @@ def test_unpublished_and_empty_items_cannot_be_embedded_even_by_editors(
 def test_a_missing_embed_is_a_framable_404_page(client: TestClient) -> None:
     missing = client.get("/embed/4040", headers={"Accept": "text/html"})
     assert missing.status_code == 404 and "<h1>404</h1>" in missing.text
-    assert missing.headers["content-security-policy"] == "frame-ancestors *"
+    assert framing(missing) == "frame-ancestors *"
 
 
 # Framing ------------------------------------------------------------------------------------
@@ -97,7 +113,7 @@ def test_every_other_page_refuses_framing(client: TestClient, film_item: dict) -
         "/embed/1/x",
     ):
         response = client.get(path)
-        assert response.headers["content-security-policy"] == "frame-ancestors 'self'", path
+        assert framing(response) == "frame-ancestors 'self'", path
 
 
 def test_an_allow_list_is_sent_as_given(tmp_path: Path, film: Path) -> None:
@@ -108,10 +124,10 @@ def test_an_allow_list_is_sent_as_given(tmp_path: Path, film: Path) -> None:
         client.put(f"/api/media/{item.json()['id']}/file", content=film.read_bytes(), headers=auth)
         page = client.get(f"/embed/{item.json()['id']}")
         expected = "frame-ancestors https://a.example https://*.b.example:8443 'self'"
-        assert page.headers["content-security-policy"] == expected
+        assert framing(page) == expected
         sources = ["https://a.example", "https://*.b.example:8443", "'self'"]
         assert embed_config(page.text)["frameAncestors"] == sources
-        assert client.get("/").headers["content-security-policy"] == "frame-ancestors 'self'"
+        assert framing(client.get("/")) == "frame-ancestors 'self'"
 
 
 @pytest.mark.parametrize(
@@ -183,6 +199,51 @@ def test_oembed_respects_maxwidth_and_maxheight_keeping_the_aspect(
         frame = iframe_attributes(answer["html"])
         assert (frame["width"], frame["height"]) == (str(answer["width"]), str(answer["height"]))
     assert oembed(client, url, maxwidth=0).status_code == 422
+
+
+def test_oembed_thumbnail_respects_maxwidth_and_maxheight(
+    client: TestClient, auth: dict[str, str], film_item: dict, settings: Settings
+) -> None:
+    """oEmbed 1.0 section 2.3.4: thumbnail_width/height must respect maxwidth/maxheight. The
+    copy is made once, kept in storage, measured here by PyAV, and removed with the item."""
+    url = f"{PUBLIC}/watch/{film_item['id']}"
+    files_dir = settings.files_dir
+    sizes = set()
+    for limits in ({"maxwidth": 200}, {"maxheight": 100}, {"maxwidth": 400, "maxheight": 250}):
+        answer = oembed(client, url, **limits).json()
+        width, height = answer["thumbnail_width"], answer["thumbnail_height"]
+        assert width <= limits.get("maxwidth", 10_000) and height <= limits.get("maxheight", 10_000)
+        assert width / height == pytest.approx(16 / 9, abs=0.05)
+        thumbnail = client.get(answer["thumbnail_url"].removeprefix(PUBLIC))
+        assert thumbnail.status_code == 200 and thumbnail.headers["content-type"] == "image/jpeg"
+        with av.open(io.BytesIO(thumbnail.content)) as picture:
+            stream = picture.streams.video[0]
+            assert (stream.width, stream.height) == (width, height), limits
+        sizes.add(f"{width}x{height}.jpg")
+    made = sorted(files_dir.rglob("*.d/*.jpg"))
+    assert {path.name for path in made} == sizes
+    stamps = [path.stat().st_mtime_ns for path in made]
+    oembed(client, url, maxwidth=200)
+    assert [path.stat().st_mtime_ns for path in made] == stamps  # made once
+    assert not list(settings.scratch_dir.glob("partial-*"))
+    # Too small for any copy: no thumbnail at all (the spec wants all three fields or none).
+    tiny = oembed(client, url, maxwidth=30).json()
+    assert not {"thumbnail_url", "thumbnail_width", "thumbnail_height"} & tiny.keys()
+    # Only the sizes oEmbed names are made.
+    poster_id = film_item["poster_url"].split("/")[-1].split(".")[0]
+    assert client.get(f"/files/{poster_id}/123x45.jpg").status_code == 404
+    assert client.delete(f"/api/media/{film_item['id']}", headers=auth).status_code == 204
+    assert not list(files_dir.rglob("*.jpg")) and not list(files_dir.rglob("*.d"))
+
+
+def test_oembed_keeps_the_embed_options_of_the_url(client: TestClient, film_item: dict) -> None:
+    kept = "start=12.5&captions=sv&sign=0&descriptions=on"
+    page = f"{PUBLIC}/embed/{film_item['id']}?{kept}&evil=%22%3E&autoplay=maybe"
+    frame = iframe_attributes(oembed(client, page).json()["html"])
+    assert frame["src"] == f"{PUBLIC}/embed/{film_item['id']}?{kept}"
+    assert client.get(frame["src"].removeprefix(PUBLIC)).status_code == 200
+    watch = oembed(client, f"{PUBLIC}/watch/{film_item['id']}?lang=en&start=3").json()
+    assert iframe_attributes(watch["html"])["src"] == f"{PUBLIC}/embed/{film_item['id']}?lang=en&start=3"
 
 
 def test_a_song_gets_a_frame_for_its_controls_and_captions(client: TestClient, upload, song: Path) -> None:

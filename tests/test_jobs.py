@@ -20,13 +20,16 @@ from sqlalchemy import update
 from variant_helpers import Api, ffmpeg_processes, read_in_real_time, wait_until
 
 from helpers import running_service
-from media_service.config import Settings
+from media_service.config import Settings, redis_url
 from media_service.db import session_scope
 from media_service.jobs import records
 from media_service.jobs import worker as worker_module
-from media_service.jobs.worker import JobContext, JobRunner, WorkerPool, wait_for_jobs
+from media_service.jobs.context import JobContext
+from media_service.jobs.queue import JobQueue
+from media_service.jobs.worker import JobRunner, WorkerPool, wait_for_jobs
 from media_service.models import Job, JobState, MediaItem, utcnow
-from media_service.services import variants
+from media_service.services import variant_jobs, variants
+from media_service.services.accounts import LoginThrottle
 from transcode import variants as builder
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -39,7 +42,9 @@ def job_settings(tmp_path: Path, **overrides: object) -> Settings:
 
 def runner_of(client) -> JobRunner:  # type: ignore[no-untyped-def]
     state = client.app.state
-    return JobRunner(state.settings, state.sessions, state.storage, state.job_queue)
+    return JobRunner(
+        state.settings, state.sessions, state.storage, state.job_queue, handlers=state.job_handlers
+    )
 
 
 @contextmanager
@@ -192,7 +197,7 @@ def test_duplicate_messages_run_a_job_once(tmp_path: Path, film: Path) -> None:
 
         def counted(context: JobContext) -> None:
             handled.append(context.job_id)
-            variants.run_variants_job(context)
+            variant_jobs.run_variants_job(context)
 
         runner = JobRunner(
             settings, state.sessions, state.storage, state.job_queue, handlers={variants.JOB_KIND: counted}
@@ -371,3 +376,13 @@ def test_redis_queue_with_a_separate_worker_process(
             output, errors = worker.communicate(timeout=30)
         assert worker.returncode == 0, errors
         assert "taking jobs from redis://" in output
+
+
+def test_the_queue_and_the_login_counts_check_the_redis_url_alike(tmp_path: Path) -> None:
+    refused = job_settings(tmp_path, queue_url="http://jobs:secret@example.org/")
+    for use in (JobQueue, LoginThrottle.for_settings):
+        with pytest.raises(ValueError, match=r"redis:// URL, not 'http://jobs:\*\*\*@example.org/'"):
+            use(refused)
+    assert redis_url(job_settings(tmp_path)) is None
+    for url in ("redis://127.0.0.1:6379/0", "rediss://h/1", "unix:///run/redis.sock"):
+        assert redis_url(job_settings(tmp_path, queue_url=url)) == url

@@ -55,3 +55,30 @@ def test_missing_item_page_is_a_friendly_404(client: TestClient) -> None:
     page = client.get("/watch/4040", headers={"Accept": "text/html"})
     assert page.status_code == 404
     assert "<h1>404</h1>" in page.text
+
+
+def test_scripts_go_compressed_to_browsers_that_take_it_and_ranges_as_they_are(client: TestClient) -> None:
+    path = "/static/js/player/player.js"
+    whole = Path(__file__).parent.parent.joinpath(path.lstrip("/")).read_bytes()
+    compressed = client.get(path, headers={"Accept-Encoding": "gzip"})
+    assert compressed.status_code == 200
+    assert compressed.headers["content-encoding"] == "gzip"
+    assert "accept-encoding" in compressed.headers["vary"].lower()
+    assert compressed.content == whole  # httpx undoes the gzip: the same bytes
+    assert int(compressed.headers["content-length"]) < len(whole)
+    plain = client.get(path, headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers and plain.content == whole
+    part = client.get(path, headers={"Accept-Encoding": "gzip", "Range": "bytes=0-99"})
+    assert part.status_code == 206
+    assert "content-encoding" not in part.headers and part.content == whole[:100]
+
+
+def test_head_of_a_script_says_what_get_would_send(client: TestClient) -> None:
+    path = "/static/js/player/player.js"
+    for encoding in ("gzip", "identity"):
+        got = client.get(path, headers={"Accept-Encoding": encoding})
+        head = client.head(path, headers={"Accept-Encoding": encoding})
+        assert head.status_code == 200 and head.content == b""
+        for field in ("content-length", "content-type", "etag", "vary"):
+            assert head.headers.get(field) == got.headers.get(field), (encoding, field)
+        assert head.headers.get("content-encoding") == got.headers.get("content-encoding")

@@ -23,7 +23,7 @@ from media_service.db import session_scope
 from media_service.jobs import records
 from media_service.jobs.worker import JobRunner
 from media_service.models import Job, JobState
-from media_service.services import interpreters, media, variants
+from media_service.services import interpreters, media, variant_jobs, variants
 
 QUICK = 3.0  # seconds: a write that waits for an upload to end takes the upload's pause at least
 PAUSE = 8.0
@@ -31,7 +31,9 @@ PAUSE = 8.0
 
 def runner_of(client: TestClient) -> JobRunner:
     state = client.app.state
-    return JobRunner(state.settings, state.sessions, state.storage, state.job_queue)
+    return JobRunner(
+        state.settings, state.sessions, state.storage, state.job_queue, handlers=state.job_handlers
+    )
 
 
 def timed_create(post: Callable[..., httpx.Response]) -> tuple[httpx.Response, float]:
@@ -73,10 +75,10 @@ def paused_probe(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, thre
     probing, release = threading.Event(), threading.Event()
     real = media.probe_upload
 
-    def slow_probe(path: Path):  # type: ignore[no-untyped-def]
+    def slow_probe(path: Path, original_name: str = ""):  # type: ignore[no-untyped-def]
         probing.set()
         release.wait(PAUSE)
-        return real(path)
+        return real(path, original_name)
 
     monkeypatch.setattr(media, "probe_upload", slow_probe)
     monkeypatch.setattr(interpreters, "probe_upload", slow_probe)
@@ -149,14 +151,15 @@ def test_variants_of_a_film_replaced_while_they_were_made_are_not_published(
         old_job = api.web_job(item["id"])
         if not cancel_noticed:  # as if the cancel had not reached the job: the source check stops it
             monkeypatch.setattr(records, "cancel_active_jobs", lambda session, item: None)
-        publish = variants._publish
+        publish = variant_jobs._publish
 
-        def replace_then_publish(context, item_id, outputs) -> None:  # type: ignore[no-untyped-def]
-            replaced = client.put(f"/api/media/{item_id}/file", content=film.read_bytes(), headers=auth)
+        def replace_then_publish(context, inputs, outputs) -> None:  # type: ignore[no-untyped-def]
+            url = f"/api/media/{inputs.item_id}/file"
+            replaced = client.put(url, content=film.read_bytes(), headers=auth)
             assert replaced.status_code == 201, replaced.text
-            publish(context, item_id, outputs)
+            publish(context, inputs, outputs)
 
-        monkeypatch.setattr(variants, "_publish", replace_then_publish)
+        monkeypatch.setattr(variant_jobs, "_publish", replace_then_publish)
         runner_of(client).run(old_job["id"])
 
         assert api.variants(item["id"]) == {}

@@ -5,7 +5,6 @@ plain PUT, moved out of the scratch directory."""
 from __future__ import annotations
 
 import hashlib
-import os
 import time
 from pathlib import Path
 
@@ -13,8 +12,8 @@ from fastapi import Request
 from fastapi.testclient import TestClient
 from upload_helpers import TUS, create_upload, metadata, patch
 
-from media_service.api.uploads import clear_stale_uploads, uploads_dir
 from media_service.deps import declared_length
+from media_service.services.resumable import ResumableUploads, uploads_folder
 
 
 def new_item(client: TestClient, auth: dict[str, str], kind: str = "film") -> int:
@@ -44,7 +43,12 @@ def test_an_interrupted_upload_resumes_from_the_servers_offset(
     assert item["source"]["facts"]["video"]["width"] == 320
     stored = client.get(item["source"]["url"], headers=auth)
     assert stored.content == data
-    assert [p.name for p in uploads_dir(client.app.state.settings).iterdir() if p.is_file()] == []
+    # The data was moved into storage; only the record stays (until it expires), so a client
+    # that lost the last answer learns that the upload is complete.
+    upload_id = location.rsplit("/", 1)[1]
+    assert [p.name for p in uploads_folder(client.app.state.settings).iterdir()] == [f"{upload_id}.json"]
+    again = client.head(location, headers={**TUS, **auth})
+    assert again.headers["upload-offset"] == again.headers["upload-length"] == str(len(data))
     jobs = client.get(f"/api/media/{item_id}/jobs", headers=auth).json()
     assert [job["kinds"] for job in jobs] == [["web"]]  # made watchable, as after a PUT
 
@@ -97,7 +101,7 @@ def test_uploads_that_cannot_be_stored_are_refused_at_creation(
         "Upload-Concat": "partial",
         "Upload-Metadata": metadata(item_id=item_id, target="source", filename="a", filetype="b"),
     }
-    assert client.post("/api/uploads", headers=headers).status_code == 422
+    assert client.post("/api/uploads", headers=headers).status_code == 400  # concatenation: not offered
 
 
 def test_a_finished_upload_that_is_not_media_is_refused_and_removed(
@@ -111,20 +115,25 @@ def test_a_finished_upload_that_is_not_media_is_refused_and_removed(
     refused = patch(client, auth, created.headers["location"], 0, data)
     assert refused.status_code == 415, refused.text
     assert client.get(f"/api/media/{item_id}", headers=auth).json()["source"] is None
-    assert [p.name for p in uploads_dir(client.app.state.settings).iterdir() if p.is_file()] == []
+    assert [p.name for p in uploads_folder(client.app.state.settings).iterdir() if p.is_file()] == []
     assert client.head(created.headers["location"], headers={**TUS, **auth}).status_code == 404
 
 
-def test_stale_uploads_are_cleared(client: TestClient) -> None:
+def test_expired_uploads_are_swept(client: TestClient, auth: dict[str, str]) -> None:
     settings = client.app.state.settings
-    folder = uploads_dir(settings)
-    stale, fresh = folder / ("a" * 32), folder / ("b" * 32)
-    stale.write_bytes(b"old")
-    fresh.write_bytes(b"new")
-    old = time.time() - 2 * 86400
-    os.utime(stale, (old, old))
-    assert clear_stale_uploads(settings) == 1
-    assert not stale.exists() and fresh.exists()
+    item_id = new_item(client, auth)
+    created = [
+        create_upload(client, auth, 10, item_id=item_id, target="source", filename="a", filetype="b")
+        for _ in range(2)
+    ]
+    stale, fresh = (response.headers["location"].rsplit("/", 1)[1] for response in created)
+    uploads = ResumableUploads(uploads_folder(settings))
+    expired = time.time() + 2 * 86400
+    assert uploads.sweep(now=expired - 3 * 86400) == 0
+    assert uploads.sweep(now=expired) == 4  # both uploads: data and record
+    assert sorted(p.name for p in uploads.folder.iterdir()) == []
+    assert client.head(created[0].headers["location"], headers={**TUS, **auth}).status_code == 404
+    assert stale != fresh
 
 
 def test_an_item_id_that_is_not_plain_digits_is_refused_not_a_crash(

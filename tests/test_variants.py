@@ -10,9 +10,12 @@ from pathlib import Path
 
 import av
 import pytest
+from pydantic import ValidationError
 
+from media_service.config import Settings
 from transcode.burnin import ass_filter_path, ass_text, ass_timestamp, cues_to_ass
 from transcode.captions import Cue
+from transcode.kinds import X264_PRESETS, CaptionKind, VariantKind, spoken_caption_kinds
 from transcode.layout import (
     Box,
     CaptionArea,
@@ -28,7 +31,6 @@ from transcode.variants import (
     EncoderSettings,
     MediaFile,
     VariantJob,
-    VariantKind,
     VariantPlan,
     build_variants,
     layout_preview_args,
@@ -38,7 +40,9 @@ FILM_SIZE = (320, 180)
 INTERPRETER_ASPECT = 320 / 360
 KEYED = InterpreterLayout(key=ChromaKey())
 SHIRT_RGB = tuple(int(SHIRT[i : i + 2], 16) for i in (2, 4, 6))
-ALL_KINDS = list(VariantKind)
+# The four kinds made from film, interpreter and captions alone; described kinds are tested
+# with voiced descriptions in their own file.
+ALL_KINDS = [kind for kind in VariantKind if not kind.has_descriptions]
 
 
 # --- looking at frames -----------------------------------------------------------------------
@@ -173,7 +177,7 @@ def all_variants(
     film = bars_film
     folder = tmp_path_factory.mktemp("variants")
     outputs = {kind: folder / f"{kind.value}.mp4.part" for kind in ALL_KINDS}
-    cue = Cue(0.6, 1.4, "Hej världen")
+    cue = Cue(600, 1400, "Hej världen")
     job = VariantJob(media(film), outputs, media(interpreter), KEYED, [cue], work_dir=folder)
     plan = build_variants(job)
     run(plan, ffmpeg)
@@ -337,9 +341,7 @@ def test_burned_captions_are_readable_escaped_and_read_from_any_path(ffmpeg: str
     nasty.mkdir()
     output = nasty / "out: 'captioned' [1],;.mp4"
     text = "{\\an8}Hej \\N {}"  # an override tag, a backslash escape and braces, as text
-    job = VariantJob(
-        media(white), {VariantKind.CAPTIONED: output}, cues=[Cue(0.0, 1.0, text)], work_dir=nasty
-    )
+    job = VariantJob(media(white), {VariantKind.CAPTIONED: output}, cues=[Cue(0, 1000, text)], work_dir=nasty)
     run(build_variants(job), ffmpeg)
     picture = frame_at(output, 0.5)
     drawn = changed_bounds(picture, Picture(320, 180, 960, b"\xff" * 960 * 180), threshold=30)
@@ -372,15 +374,15 @@ def test_ass_text_escapes_what_libass_would_read_as_markup() -> None:
 
 def test_ass_timestamps_are_centiseconds() -> None:
     assert ass_timestamp(0) == "0:00:00.00"
-    assert ass_timestamp(61.237) == "0:01:01.24"
-    assert ass_timestamp(3725.5) == "1:02:05.50"
+    assert ass_timestamp(61_237) == "0:01:01.24"
+    assert ass_timestamp(3_725_500) == "1:02:05.50"
     assert ass_timestamp(-1) == "0:00:00.00"
 
 
 def test_ass_script_uses_the_output_size_a_box_and_the_caption_area() -> None:
     area = CaptionArea(Box(64, 36, 700, 648))
     script = cues_to_ass(
-        [Cue(1, 2, "<v Anna>Hej &amp; <i>välkommen</i></v>"), Cue(3, 4, "<b></b>")],
+        [Cue(1000, 2000, "<v Anna>Hej &amp; <i>välkommen</i></v>"), Cue(3000, 4000, "<b></b>")],
         1280,
         720,
         area,
@@ -461,7 +463,7 @@ def test_song_with_a_cover_gets_a_picture_with_the_signer_large(
         outputs,
         media(interpreter),
         KEYED,
-        [Cue(0.2, 1.8, "La la la")],
+        [Cue(200, 1800, "La la la")],
         work_dir=tmp_path,
         cover=media(cover),
         song_picture_size=FILM_SIZE,
@@ -575,13 +577,15 @@ def test_jobs_that_cannot_be_made_are_refused(film: Path, song: Path, tmp_path: 
     with pytest.raises(ValueError, match="needs captions"):
         build_variants(VariantJob(source, {VariantKind.CAPTIONED: tmp_path / "a.mp4"}, work_dir=tmp_path))
     with pytest.raises(ValueError, match="work directory"):
-        build_variants(VariantJob(source, {VariantKind.CAPTIONED: tmp_path / "a.mp4"}, cues=[Cue(0, 1, "x")]))
+        build_variants(
+            VariantJob(source, {VariantKind.CAPTIONED: tmp_path / "a.mp4"}, cues=[Cue(0, 1000, "x")])
+        )
     with pytest.raises(ValueError, match="own output file"):
         build_variants(
             VariantJob(
                 source,
                 {VariantKind.WEB: tmp_path / "a.mp4", VariantKind.CAPTIONED: tmp_path / "a.mp4"},
-                cues=[Cue(0, 1, "x")],
+                cues=[Cue(0, 1000, "x")],
                 work_dir=tmp_path,
             )
         )
@@ -606,3 +610,28 @@ def test_jobs_that_cannot_be_made_are_refused(film: Path, song: Path, tmp_path: 
         build_variants(VariantJob(source, {"hd": tmp_path / "a.mp4"}))  # type: ignore[dict-item]
     with pytest.raises(ValueError, match="outside the source"):
         layout_preview_args(source, media(film), InterpreterLayout(), 3.0, tmp_path / "a.png")
+
+
+def test_the_vocabulary_is_one_list_of_each() -> None:
+    """The kinds say what they need; the service's settings take exactly the builder's presets."""
+    assert [kind.value for kind in VariantKind if kind.has_signer] == [
+        "signed",
+        "signed+captioned",
+        "signed+described",
+        "signed+captioned+described",
+    ]
+    assert [kind.value for kind in VariantKind if kind.has_captions] == [
+        "captioned",
+        "signed+captioned",
+        "captioned+described",
+        "signed+captioned+described",
+    ]
+    assert [kind.value for kind in VariantKind if kind.is_extended] == ["described+extended"]
+    assert all(kind.has_descriptions for kind in VariantKind if "described" in kind.value)
+    assert spoken_caption_kinds() == (CaptionKind.CAPTIONS, CaptionKind.SUBTITLES)
+    for preset in X264_PRESETS:
+        assert Settings(variant_preset=preset).variant_preset == EncoderSettings(preset=preset).preset
+    with pytest.raises(ValidationError, match="veryslow"):
+        Settings(variant_preset="placebo")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="x264 preset must be one of"):
+        EncoderSettings(preset="placebo")  # type: ignore[arg-type]

@@ -14,7 +14,8 @@ from variant_helpers import Api, frame_at, mean_colour, read_in_real_time, wait_
 
 from helpers import running_service
 from media_service.config import Settings
-from media_service.services import variants as variants_service
+from media_service.db import session_scope
+from media_service.services import media, variant_jobs, variants
 from transcode.facts import MediaFacts
 
 GREEN = (0, 177, 64)  # the interpreter fixture's screen, 0x00b140
@@ -54,13 +55,13 @@ def test_variants_ordered_together_are_made_by_one_ffmpeg_run_and_show_what_they
     api: Api, film: Path, interpreter: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     runs: list[list[str]] = []
-    run_ffmpeg = variants_service.run_ffmpeg
+    run_ffmpeg = variant_jobs.run_ffmpeg
 
     def counted(args: list[str], **options: object):  # type: ignore[no-untyped-def]
         runs.append(args)
         return run_ffmpeg(args, **options)
 
-    monkeypatch.setattr(variants_service, "run_ffmpeg", counted)
+    monkeypatch.setattr(variant_jobs, "run_ffmpeg", counted)
     item = api.item_with_film(film)
     recording = api.add_interpreter(item["id"], interpreter)
     api.add_captions(item["id"])
@@ -120,6 +121,13 @@ def test_a_keyed_signer_lets_the_film_show_through(
     assert close(mean_colour(signed, box), mean_colour(web, box), 12)
 
 
+def missing_inputs(api: Api, item_id: int) -> dict[str, str | None]:
+    """What the item lacks per variant kind, as the editor's variants page is told."""
+    with session_scope(api.client.app.state.sessions) as session:
+        item = media.get_item(session, item_id, include_unpublished=True)
+        return {kind.value: need and need.value for kind, need in variants.missing_inputs(item).items()}
+
+
 def test_orders_are_refused_naming_what_is_missing(
     api: Api, film: Path, interpreter: Path, tmp_path: Path
 ) -> None:
@@ -127,8 +135,21 @@ def test_orders_are_refused_naming_what_is_missing(
     empty = client.post("/api/media", json={"kind": "film", "title": "Tom"}, headers=auth).json()
     no_film = client.post(f"/api/media/{empty['id']}/variants", json={"kinds": ["web"]}, headers=auth)
     assert no_film.status_code == 422 and "upload it first" in no_film.json()["error"]["message"]
+    assert set(missing_inputs(api, empty["id"]).values()) == {"source"}
 
     item = api.item_with_film(film)
+    assert missing_inputs(api, item["id"]) == {
+        "web": None,
+        "captioned": "captions",
+        "signed": "interpreter",
+        "signed+captioned": "interpreter",
+        # Described variants need a description track first (tests/test_described_jobs.py).
+        "described": "descriptions",
+        "captioned+described": "descriptions",
+        "signed+described": "descriptions",
+        "signed+captioned+described": "descriptions",
+        "described+extended": "descriptions",
+    }
     url = f"/api/media/{item['id']}/variants"
     for body, field, words in [
         ({"kinds": ["signed"]}, "kinds", "interpreter recording"),
@@ -143,13 +164,19 @@ def test_orders_are_refused_naming_what_is_missing(
         problem = response.json()["error"]["problems"][0]
         assert problem["field"] == field and words in problem["message"], (body, problem)
     api.add_interpreter(item["id"], interpreter)
+    assert missing_inputs(api, item["id"])["signed+captioned"] == "captions"
     other = api.item_with_film(film)
     stranger = api.add_interpreter(other["id"], interpreter)
     wrong = client.post(url, json={"kinds": ["signed"], "interpreter_id": stranger["id"]}, headers=auth)
     assert wrong.status_code == 422 and wrong.json()["error"]["problems"][0]["field"] == "interpreter_id"
     assert client.post(url, json={"kinds": ["web"]}).status_code == 401
     jobs = client.get(f"/api/media/{item['id']}/jobs", headers=auth).json()
-    assert [job["kinds"] for job in jobs] == [["web"]]  # refused orders made no job
+    variant_jobs = [job["kinds"] for job in jobs if job["kind"] == "variants"]
+    assert variant_jobs == [["web"]]  # refused orders made no job (ladders are jobs of their own)
+    api.add_captions(item["id"])
+    assert {need for kind, need in missing_inputs(api, item["id"]).items() if "described" not in kind} == {
+        None
+    }
 
 
 def test_progress_streams_as_server_sent_events_until_done(
@@ -241,7 +268,7 @@ def test_interpreter_recordings_upload_list_and_delete(
         assert place["height"] >= 0.5 and place["width"] * place["height"] >= 1 / 6 - 0.01
 
         sound_only = client.post(url, content=song.read_bytes(), headers=auth)
-        assert sound_only.status_code == 422 and "video stream" in sound_only.json()["error"]["message"]
+        assert sound_only.status_code == 422 and "must be a video" in sound_only.json()["error"]["message"]
         with_sound = client.post(f"{url}?language=swl", content=film.read_bytes(), headers=auth)
         assert with_sound.status_code == 201  # a recording with its own sound is fine
 

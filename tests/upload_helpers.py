@@ -23,3 +23,7 @@ def create_upload(client: TestClient, auth: dict[str, str], size: int, **fields:
 def patch(client: TestClient, auth: dict[str, str], location: str, offset: int, data: bytes):  # type: ignore[no-untyped-def]
     headers = {**TUS, **auth, "Upload-Offset": str(offset), "Content-Type": "application/offset+octet-stream"}
     return client.patch(location, content=data, headers=headers)
+
+
+def upload_id(location: str) -> str:
+    return location.rsplit("/", 1)[1]

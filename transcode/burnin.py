@@ -72,7 +72,7 @@ def cues_to_ass(cues: Sequence[Cue], width: int, height: int, area: CaptionArea)
         margin_vertical=(height - box.bottom if area.from_bottom else box.y) + padding,
     )
     events = [
-        f"Dialogue: 0,{ass_timestamp(cue.start)},{ass_timestamp(max(cue.end, cue.start + 0.01))},"
+        f"Dialogue: 0,{ass_timestamp(cue.start_ms)},{ass_timestamp(max(cue.end_ms, cue.start_ms + 10))},"
         f"Caption,,0,0,0,,{text}"
         for cue in cues
         if (text := ass_text(cue_plain_text(cue.text)))
@@ -100,9 +100,9 @@ def ass_text(text: str) -> str:
     return "\\N".join(lines)
 
 
-def ass_timestamp(seconds: float) -> str:
-    """``H:MM:SS.cc``, the ASS time format (centiseconds)."""
-    centiseconds = max(0, round(seconds * 100))
+def ass_timestamp(milliseconds: int) -> str:
+    """``H:MM:SS.cc``, the ASS time format (centiseconds, rounded half up)."""
+    centiseconds = max(0, (milliseconds + 5) // 10)
     hours, rest = divmod(centiseconds, 360_000)
     minutes, rest = divmod(rest, 6000)
     return f"{hours}:{minutes:02d}:{rest // 100:02d}.{rest % 100:02d}"

@@ -94,3 +94,20 @@ def _waveform(audio: ffmpeg.nodes.Stream, size: tuple[int, int]) -> ffmpeg.nodes
     # wave over it, so the graph needs no second (lavfi) input.
     background = wave[0].filter("drawbox", color=BACKGROUND_COLOUR, t="fill", replace=1)
     return ffmpeg.overlay(background, wave[1])
+
+
+def thumbnail_args(poster: Path, output: Path, width: int, height: int) -> list[str]:
+    """ffmpeg arguments (without the binary) scaling the JPEG ``poster`` to exactly
+    ``width`` x ``height`` (a smaller copy for oEmbed consumers) into ``output``."""
+    if width < 2 or height < 2:
+        raise ValueError(f"a thumbnail must be at least 2x2 pixels, not {width}x{height}")
+    picture = ffmpeg.input(file_url(poster), f="jpeg_pipe", **input_options())["v:0"]
+    picture = picture.filter("scale", width, height, out_range="full").filter("setsar", 1)
+    return (
+        picture.filter("format", "yuv420p")
+        .output(
+            file_url(output), f="image2", update=1, **{"frames:v": 1, "c:v": "mjpeg", "q:v": JPEG_QUALITY}
+        )
+        .overwrite_output()
+        .get_args()
+    )

@@ -32,7 +32,7 @@ last second and never from a full read.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from fractions import Fraction
 from itertools import islice
 from pathlib import Path
@@ -40,8 +40,10 @@ from typing import ClassVar
 
 import av
 import av.error
+from av.audio.stream import AudioStream
 from av.container import InputContainer
 from av.stream import Disposition, Stream
+from av.video.stream import VideoStream
 
 from transcode.facts import AudioFacts, MediaFacts, VideoFacts
 from transcode.safety import IMAGE_DEMUXERS, file_url, input_options
@@ -106,17 +108,22 @@ _TAIL_PACKET_LIMIT = 5000
 _INDEX_ENTRIES_CHECKED = 8
 
 
-def probe(path: Path) -> MediaFacts:
-    """Describe the media file at ``path``; raise a ``ProbeError`` subclass if it is unusable."""
+def probe(path: Path, *, name: str | None = None) -> MediaFacts:
+    """Describe the media file at ``path``; raise a ``ProbeError`` subclass if it is unusable.
+
+    Its messages call the file ``name`` (the name it was uploaded with, say), by default the
+    path's own name.
+    """
     path = Path(path)
+    name = name or path.name
     size = path.stat().st_size
     if size == 0:
-        raise NotMedia(f"not a media file: {path.name} (the file is empty)", filename=path.name)
+        raise NotMedia(f"not a media file: {name} (the file is empty)", filename=name)
     with path.open("rb") as file:
         head = file.read(_HEAD_BYTES)
-    container = _open(path, head)
+    container = _open(path, head, name)
     with container:
-        return _describe(container, path, size)
+        return _describe(container, name, size)
 
 
 def _sniff(head: bytes) -> tuple[str, str | None] | None:
@@ -127,7 +134,7 @@ def _sniff(head: bytes) -> tuple[str, str | None] | None:
     return None
 
 
-def _open(path: Path, head: bytes) -> InputContainer:
+def _open(path: Path, head: bytes, name: str) -> InputContainer:
     sniffed = _sniff(head)
     try:
         return av.open(file_url(path), format=sniffed[1] if sniffed else None, options=input_options())
@@ -136,36 +143,36 @@ def _open(path: Path, head: bytes) -> InputContainer:
             raise
         if sniffed or isinstance(error, av.error.EOFError):
             raise TruncatedMedia(
-                f"incomplete or damaged media file: {path.name} starts like "
+                f"incomplete or damaged media file: {name} starts like "
                 f"{sniffed[0] if sniffed else 'media'} but cannot be read "
                 "(was the upload cut off?)",
-                filename=path.name,
+                filename=name,
             ) from error
         raise NotMedia(
-            f"not a media file: {path.name} (not an audio, video or image format Tolk accepts)",
-            filename=path.name,
+            f"not a media file: {name} (not an audio, video or image format Tolk accepts)",
+            filename=name,
         ) from error
 
 
-def _describe(container: InputContainer, path: Path, size: int) -> MediaFacts:
+def _describe(container: InputContainer, name: str, size: int) -> MediaFacts:
     video_stream = _pick_video(container)
     audio_stream = container.streams.audio[0] if container.streams.audio else None
     chosen = [stream for stream in (video_stream, audio_stream) if stream is not None]
     if not chosen:
-        raise UnsupportedMedia(
-            f"unsupported media: {path.name} has no audio or video stream", filename=path.name
-        )
-    first_frames = _decode_first_frames(container, chosen, path)
+        raise UnsupportedMedia(f"unsupported media: {name} has no audio or video stream", filename=name)
+    first_frames = _decode_first_frames(container, chosen, name)
     video = audio = None
     if video_stream is not None:
-        video = _video_facts(container, video_stream, first_frames[video_stream.index])
+        first_picture = first_frames[video_stream.index]
+        assert isinstance(first_picture, av.VideoFrame)  # decoded from a video stream
+        video = _video_facts(container, video_stream, first_picture)
     if audio_stream is not None:
         audio = _audio_facts(audio_stream)
     if video is not None and video.is_still_image and audio is None:
         duration = 0.0
     else:
-        duration = _stated_duration(container) or _measured_duration(container, path)
-        _check_complete(container, path, size, duration)
+        duration = _stated_duration(container) or _measured_duration(container, name)
+        _check_complete(container, name, size, duration)
     return MediaFacts(
         container=container.format.name,
         duration=round(duration, 3),
@@ -175,11 +182,12 @@ def _describe(container: InputContainer, path: Path, size: int) -> MediaFacts:
     )
 
 
-def _pick_video(container: InputContainer) -> Stream | None:
+def _pick_video(container: InputContainer) -> VideoStream | None:
     """The first moving-picture stream, else the first picture (a song's cover)."""
     streams = list(container.streams.video)
     moving = [stream for stream in streams if not _is_still_picture(stream)]
-    return (moving or streams or [None])[0]
+    chosen = moving or streams
+    return chosen[0] if chosen else None
 
 
 def _is_still_picture(stream: Stream) -> bool:
@@ -188,14 +196,14 @@ def _is_still_picture(stream: Stream) -> bool:
 
 
 def _decode_first_frames(
-    container: InputContainer, streams: list[Stream], path: Path
+    container: InputContainer, streams: Sequence[Stream], name: str
 ) -> dict[int, av.VideoFrame | av.AudioFrame]:
     """The first decoded frame of each stream: proves the data decodes, and carries rotation."""
     for stream in streams:
         if stream.codec_context is None:
             raise UnsupportedMedia(  # no decoder in this FFmpeg build
-                f"unsupported media: {path.name} has {stream.type} in a format Tolk cannot decode",
-                filename=path.name,
+                f"unsupported media: {name} has {stream.type} in a format Tolk cannot decode",
+                filename=name,
             )
     frames: dict[int, av.VideoFrame | av.AudioFrame] = {}
     try:
@@ -203,23 +211,24 @@ def _decode_first_frames(
         for count, packet in enumerate(container.demux(*streams)):
             if packet.stream.index not in frames:
                 for frame in packet.decode():
-                    frames[packet.stream.index] = frame
-                    break
+                    if isinstance(frame, av.VideoFrame | av.AudioFrame):
+                        frames[packet.stream.index] = frame
+                        break
             if len(frames) == len(streams) or count >= _FIRST_FRAME_PACKET_LIMIT:
                 break
     except av.error.FFmpegError as error:
         if isinstance(error, OSError):
             raise
         raise TruncatedMedia(
-            f"incomplete or damaged media file: {path.name} ({error.strerror or error})",
-            filename=path.name,
+            f"incomplete or damaged media file: {name} ({error.strerror or error})",
+            filename=name,
         ) from error
     for stream in streams:
         if stream.index not in frames:
             raise TruncatedMedia(
-                f"incomplete or damaged media file: {path.name} (its {stream.type} "
+                f"incomplete or damaged media file: {name} (its {stream.type} "
                 f"({_codec_name(stream)}) does not decode)",
-                filename=path.name,
+                filename=name,
             )
     return frames
 
@@ -229,7 +238,7 @@ def _codec_name(stream: Stream) -> str:
     return stream.codec_context.codec.canonical_name
 
 
-def _video_facts(container: InputContainer, stream: Stream, frame: av.VideoFrame) -> VideoFacts:
+def _video_facts(container: InputContainer, stream: VideoStream, frame: av.VideoFrame) -> VideoFacts:
     context = stream.codec_context
     still = _is_still_picture(stream) or (container.format.name in IMAGE_DEMUXERS and stream.frames <= 1)
     return VideoFacts(
@@ -253,7 +262,7 @@ def _ratio(value: Fraction | None) -> float:
     return round(float(value), 6) if value else 1.0
 
 
-def _audio_facts(stream: Stream) -> AudioFacts:
+def _audio_facts(stream: AudioStream) -> AudioFacts:
     context = stream.codec_context
     return AudioFacts(
         codec=_codec_name(stream),
@@ -274,14 +283,14 @@ def _stated_duration(container: InputContainer) -> float | None:
     return max(stream_durations, default=None)
 
 
-def _measured_duration(container: InputContainer, path: Path) -> float:
+def _measured_duration(container: InputContainer, name: str) -> float:
     """Seconds from the packets themselves, for containers that state no length."""
     container.seek(0)
     end = max(_packet_ends(container), default=None)
     if end is None:
         raise UnsupportedMedia(
-            f"unsupported media: {path.name} (its length cannot be determined)",
-            filename=path.name,
+            f"unsupported media: {name} (its length cannot be determined)",
+            filename=name,
         )
     return end - _start_seconds(container)
 
@@ -297,22 +306,22 @@ def _packet_ends(container: InputContainer) -> Iterator[float]:
             yield float((packet.pts + (packet.duration or 0)) * packet.time_base)
 
 
-def _check_complete(container: InputContainer, path: Path, size: int, duration: float) -> None:
+def _check_complete(container: InputContainer, name: str, size: int, duration: float) -> None:
     indexed_end = _indexed_end(container)
     if indexed_end is not None:
         if indexed_end > size:
             raise TruncatedMedia(
-                f"incomplete media file: {path.name} is {size} bytes but its index reaches "
+                f"incomplete media file: {name} is {size} bytes but its index reaches "
                 f"byte {indexed_end} (was the upload cut off?)",
-                filename=path.name,
+                filename=name,
             )
         return
     missing = _missing_seconds(container, duration)
     if missing is not None and missing > _TAIL_TOLERANCE:
         raise TruncatedMedia(
-            f"incomplete media file: {path.name} says it lasts {duration:.1f} s but its data "
+            f"incomplete media file: {name} says it lasts {duration:.1f} s but its data "
             f"stops {missing:.1f} s or more before that (was the upload cut off?)",
-            filename=path.name,
+            filename=name,
         )
 
 

@@ -34,8 +34,10 @@ def film_args(
     tone_hz: int = 440,
     pattern: str = "testsrc2",
     sound: Path | None = None,
+    grain: int = 0,
 ) -> list[str]:
-    """A moving test picture with a sine tone (or the given ``sound`` file), H.264/AAC in MP4."""
+    """A moving test picture with a sine tone (or the given ``sound`` file), H.264/AAC in MP4.
+    ``grain`` (0 to 100) adds moving noise, which compresses as badly as real footage."""
     args = [
         "-hide_banner",
         "-nostdin",
@@ -50,6 +52,8 @@ def film_args(
     elif audio:
         args += ["-f", "lavfi", "-i", f"sine=frequency={tone_hz}:sample_rate=48000:duration={duration}"]
         args += ["-shortest"]
+    if grain:
+        args += ["-vf", f"noise=alls={int(grain)}:allf=t"]
     return args + _encode_args(output, video=True, audio=audio)
 
 

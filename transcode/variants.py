@@ -3,18 +3,25 @@
 Variants:
 
 - ``web``: H.264 (yuv420p, even size, square pixels, rotation applied) and AAC in MP4 with
-  ``+faststart`` and a keyframe every 2 s. A source browsers already play is remuxed
-  (stream copy) instead, and a song's ``web`` variant is its sound alone.
+  ``+faststart`` and a keyframe every 2 s. A source whose picture browsers already play
+  (``web_is_remux``: such H.264 in MP4, MOV, Matroska or WebM) is remuxed into MP4 instead
+  (the picture copied; sound other than AAC encoded to AAC, which costs little), and a
+  song's ``web`` variant is its sound alone.
 - ``captioned``: the captions burned in (``transcode.burnin``).
 - ``signed``: the interpreter as picture-in-picture, with the film's sound.
 - ``signed+captioned``: both, the captions beside (or above) the signer, never over it.
+- ``described`` and ``…+described``: as the kind without it, with the audio description
+  voiced and mixed into the sound (``transcode.describe``); ``described`` alone copies the
+  picture where ``web`` does. ``described+extended`` holds the picture where a description
+  is longer than its cue, and is longer than the film by those holds.
 
 A song without pictures gets one: its cover image (else its waveform) on a dark canvas in
 the room the signer leaves; the signer is then as tall as the safe area.
 
 All variants ordered together come from ONE ffmpeg run: every input is decoded once, the
 picture is split between the outputs, and each output has its own encoder (the encoder is
-the floor of the cost: DESIGN.md has the measurements). A film ordered as all four::
+the floor of the cost: docs/architecture.md, "Measured ffmpeg facts", has the measurements).
+A film ordered as all four::
 
     [0:v] -> scale/setsar/format (only if needed) -> split=2 -> split=2 -> web
                                                   |                   -> ass (safe area) -> captioned
@@ -35,7 +42,6 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -44,7 +50,16 @@ import ffmpeg
 
 from transcode.burnin import ass_filter_path, cues_to_ass
 from transcode.captions import Cue
+from transcode.describe import (
+    DescriptionPlan,
+    VoicedDescription,
+    described_sound,
+    extended_streams,
+    open_clip,
+    plan_descriptions,
+)
 from transcode.facts import MediaFacts, VideoFacts
+from transcode.kinds import X264_PRESETS, VariantKind, X264Preset
 from transcode.layout import (
     Box,
     ChromaKey,
@@ -62,38 +77,12 @@ SONG_BACKGROUND = "0x1b1b1b"
 WAVEFORM_COLOUR = "0xd8d8d8"
 SIGNER_OUTLINE_COLOUR = "0x33ccff"
 CAPTION_OUTLINE_COLOUR = "yellow"
-X264_PRESETS = (
-    "ultrafast",
-    "superfast",
-    "veryfast",
-    "faster",
-    "fast",
-    "medium",
-    "slow",
-    "slower",
-    "veryslow",
-)
 # Chroma distances are normalised as ffmpeg's chromakey does: the largest possible
 # difference of two (U, V) pairs, 255 * sqrt(2), is 1.
 _CHROMA_SCALE = 255 * math.sqrt(2)
 _GLOBAL_ARGS = ["-hide_banner", "-nostdin", "-y"]
 
 Stream = Any  # an ffmpeg-python stream (the library has no type hints)
-
-
-class VariantKind(StrEnum):
-    WEB = "web"
-    CAPTIONED = "captioned"
-    SIGNED = "signed"
-    SIGNED_CAPTIONED = "signed+captioned"
-
-    @property
-    def has_signer(self) -> bool:
-        return self in (VariantKind.SIGNED, VariantKind.SIGNED_CAPTIONED)
-
-    @property
-    def has_captions(self) -> bool:
-        return self in (VariantKind.CAPTIONED, VariantKind.SIGNED_CAPTIONED)
 
 
 @dataclass(frozen=True)
@@ -108,7 +97,7 @@ class MediaFile:
 class EncoderSettings:
     """libx264 and AAC settings shared by every re-encoded output."""
 
-    preset: str = "veryfast"
+    preset: X264Preset = "veryfast"
     crf: int = 23
     keyframe_seconds: float = 2.0
     audio_bitrate: str = "128k"
@@ -129,7 +118,9 @@ class VariantJob:
     ``outputs`` maps each variant to the (temporary) file it is written to; they are MP4
     whatever their names. ``cues`` are burned into the captioned variants, from ASS files
     written to ``work_dir``. ``cover`` is a song's picture (its waveform is drawn when there
-    is none), on a picture of ``song_picture_size``.
+    is none), on a picture of ``song_picture_size``. ``descriptions`` are the voiced
+    description cues the described variants mix in, the voice raised by ``voice_gain_db``
+    (``transcode.describe.voice_gain_db``: as loud as the programme).
     """
 
     source: MediaFile
@@ -141,6 +132,8 @@ class VariantJob:
     cover: MediaFile | None = None
     song_picture_size: tuple[int, int] = SONG_PICTURE_SIZE
     encoder: EncoderSettings = field(default_factory=EncoderSettings)
+    descriptions: Sequence[VoicedDescription] = ()
+    voice_gain_db: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -158,6 +151,31 @@ class VariantPlan:
             path.write_text(text, encoding="utf-8")
 
 
+# Containers from which a browser-playable H.264 picture is copied into MP4 as it is (PyAV's
+# names): MP4 and MOV share a demuxer, Matroska and WebM another.
+REMUX_CONTAINERS = frozenset({"mov,mp4,m4a,3gp,3g2,mj2", "matroska,webm"})
+
+
+def web_is_remux(facts: MediaFacts) -> bool:
+    """True when the ``web`` variant of a source with these facts needs no re-encode: a song
+    (its sound alone), or a film whose picture browsers play in MP4 (H.264 in yuv420p, no
+    rotation, square pixels) in one of ``REMUX_CONTAINERS``. Only the sound may be encoded.
+
+    Other codecs browsers play (VP9, AV1) are not copied: not every browser plays them in MP4.
+    """
+    if not facts.has_video:
+        return True
+    video = facts.video
+    assert video is not None
+    return (
+        facts.container in REMUX_CONTAINERS
+        and video.codec == "h264"
+        and video.pixel_format == "yuv420p"
+        and video.rotation == 0
+        and abs(video.sample_aspect_ratio - 1.0) < 1e-3
+    )
+
+
 def build_variants(job: VariantJob) -> VariantPlan:
     """The one ffmpeg run that makes every variant in ``job.outputs`` (see the module doc)."""
     outputs = {_kind(kind): Path(path) for kind, path in job.outputs.items()}
@@ -166,8 +184,9 @@ def build_variants(job: VariantJob) -> VariantPlan:
     is_song = not facts.has_video
     width, height = _picture_size(facts, job.song_picture_size)
     source_input = _open(job.source.path)
-    remux_web = facts.browser_ready or is_song
-    drawn = [kind for kind in outputs if not (kind is VariantKind.WEB and remux_web)]
+    remux_web = web_is_remux(facts)
+    copied = (VariantKind.WEB, VariantKind.DESCRIBED)  # the picture copied where it can be
+    drawn = [kind for kind in outputs if not (kind in copied and remux_web)]
 
     signer_box = None
     if any(kind.has_signer for kind in drawn):
@@ -219,14 +238,60 @@ def build_variants(job: VariantJob) -> VariantPlan:
                 copy = copy.filter("ass", filename=ass_filter_path(ass_path))
             pictures[kind] = copy
 
+    sounds, plans = _described_sounds(job, outputs, source_input, pictures)
     rendered = [
-        _encoded_output(pictures[kind], source_input, facts, path, job.encoder)
+        _encoded_output(pictures[kind], source_input, facts, path, job.encoder, sounds.get(kind))
         if kind in pictures
-        else _remuxed_output(source_input, facts, path, job.encoder)
+        else _remuxed_output(source_input, facts, path, job.encoder, sounds.get(kind))
         for kind, path in outputs.items()
     ]
     args = _GLOBAL_ARGS + ffmpeg.merge_outputs(*rendered).get_args()
-    return VariantPlan(args, caption_files, facts.duration)
+    longest = max([facts.duration, *(plan.duration for plan in plans)])
+    return VariantPlan(args, caption_files, longest)
+
+
+def _described_sounds(
+    job: VariantJob,
+    outputs: Mapping[VariantKind, Path],
+    source_input: Stream,
+    pictures: dict[VariantKind, Stream],
+) -> tuple[dict[VariantKind, Stream], list[DescriptionPlan]]:
+    """The described sound of each described output (and, for an extended one, its picture
+    with the holds put in, replaced in ``pictures``): one mix per timeline, split between
+    the outputs that share it."""
+    facts = job.source.facts
+    described = [kind for kind in outputs if kind.has_descriptions]
+    if not described:
+        return {}, []
+    fps = _frame_rate(facts)
+    timelines = [
+        (extended, [kind for kind in described if kind.is_extended == extended])
+        for extended in (False, True)
+        if any(kind.is_extended == extended for kind in described)
+    ]
+    plans = [
+        plan_descriptions(job.descriptions, facts.duration, extended=extended, frame_rate=fps)
+        for extended, _ in timelines
+    ]
+    # Each timeline mixes its own copy of the programme and of every clip (split once).
+    count = len(timelines)
+    programmes = (
+        _fan_out(source_input["a:0"], count, audio=True) if facts.audio is not None else [None] * count
+    )
+    clip_copies = {
+        clip.path: _fan_out(open_clip(clip.path)["a:0"], count, audio=True) for clip in plans[0].clips
+    }
+    sounds: dict[VariantKind, Stream] = {}
+    for index, ((extended, kinds), plan) in enumerate(zip(timelines, plans, strict=True)):
+        sound = programmes[index]
+        if extended:
+            # One extended kind (described+extended): its picture carries the holds.
+            (kind,) = kinds
+            pictures[kind], sound = extended_streams(pictures[kind], sound, plan.holds, facts.duration)
+        clips = [clip_copies[clip.path][index] for clip in plan.clips]
+        mix = described_sound(sound, clips, plan, gain_db=job.voice_gain_db)
+        sounds.update(zip(kinds, _fan_out(mix, len(kinds), audio=True), strict=True))
+    return sounds, plans
 
 
 def layout_preview_args(
@@ -297,6 +362,8 @@ def _check_job(job: VariantJob, outputs: Mapping[VariantKind, Path]) -> None:
             raise ValueError("a signed variant needs an interpreter recording")
         if not job.interpreter.facts.has_video:
             raise ValueError("the interpreter recording has no moving picture")
+    if any(kind.has_descriptions for kind in outputs) and not job.descriptions:
+        raise ValueError("a described variant needs voiced descriptions")
     if any(kind.has_captions for kind in outputs):
         if not job.cues:
             raise ValueError("a captioned variant needs captions")
@@ -549,6 +616,7 @@ def _encoded_output(
     facts: MediaFacts,
     path: Path,
     encoder: EncoderSettings,
+    sound: Stream | None = None,
 ) -> Stream:
     fps = _frame_rate(facts)
     video_options = {
@@ -561,26 +629,39 @@ def _encoded_output(
         "force_key_frames": f"expr:gte(t,n_forced*{encoder.keyframe_seconds:g})",
         "g": math.ceil(fps * Fraction(encoder.keyframe_seconds)),
     }
-    streams = [picture, *_sound(source_input, facts)]
-    return ffmpeg.output(*streams, file_url(path), **video_options, **_output_options(facts, encoder))
-
-
-def _remuxed_output(source_input: Stream, facts: MediaFacts, path: Path, encoder: EncoderSettings) -> Stream:
-    """The source's own streams in MP4 with faststart: a film browsers play, or a song."""
-    streams = [source_input["v:0"]] if facts.has_video else []
-    options = {"c:v": "copy"} if facts.has_video else {}
+    streams = [picture, *_sound(source_input, facts, sound)]
     return ffmpeg.output(
-        *streams, *_sound(source_input, facts), file_url(path), **options, **_output_options(facts, encoder)
+        *streams, file_url(path), **video_options, **_output_options(facts, encoder, mixed=sound is not None)
     )
 
 
-def _sound(source_input: Stream, facts: MediaFacts) -> Iterable[Stream]:
+def _remuxed_output(
+    source_input: Stream, facts: MediaFacts, path: Path, encoder: EncoderSettings, sound: Stream | None = None
+) -> Stream:
+    """The source's own streams in MP4 with faststart: a film browsers play, or a song; with
+    ``sound`` (a described mix) in place of the source's."""
+    streams = [source_input["v:0"]] if facts.has_video else []
+    options = {"c:v": "copy"} if facts.has_video else {}
+    return ffmpeg.output(
+        *streams,
+        *_sound(source_input, facts, sound),
+        file_url(path),
+        **options,
+        **_output_options(facts, encoder, mixed=sound is not None),
+    )
+
+
+def _sound(source_input: Stream, facts: MediaFacts, mixed: Stream | None = None) -> Iterable[Stream]:
+    if mixed is not None:
+        return [mixed]
     return [source_input["a:0"]] if facts.audio is not None else []
 
 
-def _output_options(facts: MediaFacts, encoder: EncoderSettings) -> dict[str, Any]:
+def _output_options(facts: MediaFacts, encoder: EncoderSettings, *, mixed: bool = False) -> dict[str, Any]:
     options: dict[str, Any] = {"f": "mp4", "movflags": "+faststart"}
-    if facts.audio is not None:
+    if mixed:
+        options.update({"c:a": "aac", "b:a": encoder.audio_bitrate, "ar": 48000})
+    elif facts.audio is not None:
         # AAC is what MP4 players want: copy it as it is, encode anything else.
         if facts.audio.codec == "aac":
             options["c:a"] = "copy"

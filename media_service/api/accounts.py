@@ -8,15 +8,16 @@ anyone's (``?user_id=``).
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, status
 from pydantic import BaseModel, ConfigDict, Field
 
+from media_service.api.schemas import Timestamp
 from media_service.auth import Actor
 from media_service.deps import AdminActor, EditorActor, SessionDep
 from media_service.models import ApiToken, User
+from media_service.openapi import MAX_ID, Id, errors
 from media_service.services import accounts
 
 router = APIRouter(prefix="/api", tags=["accounts"])
@@ -28,7 +29,7 @@ class UserOut(BaseModel):
     display_name: str
     role: str
     disabled: bool
-    last_login_at: datetime | None
+    last_login_at: Timestamp | None
 
 
 class MeOut(BaseModel):
@@ -41,9 +42,9 @@ class TokenOut(BaseModel):
     id: int
     name: str
     user_id: int | None
-    created_at: datetime
-    last_used_at: datetime | None
-    revoked_at: datetime | None
+    created_at: Timestamp
+    last_used_at: Timestamp | None
+    revoked_at: Timestamp | None
 
 
 class NewTokenOut(TokenOut):
@@ -91,11 +92,13 @@ def me(actor: EditorActor) -> MeOut:
     return MeOut(role=actor.role.value, label=actor.label, user=user_out(actor.user) if actor.user else None)
 
 
-@router.get("/tokens", response_model=list[TokenOut], summary="List API tokens")
+@router.get("/tokens", response_model=list[TokenOut], summary="List API tokens", responses=errors(404))
 def list_tokens(
     session: SessionDep,
     actor: EditorActor,
-    user_id: Annotated[int | None, Query(description="Another account's (admins only)")] = None,
+    user_id: Annotated[
+        int | None, Query(ge=1, le=MAX_ID, description="Another account's (admins only)")
+    ] = None,
 ) -> list[TokenOut]:
     """Your tokens, newest first, revoked ones included."""
     owner = _account(actor)
@@ -116,7 +119,7 @@ def create_token(body: TokenCreate, session: SessionDep, actor: EditorActor) -> 
 
 
 @router.delete("/tokens/{token_id}", response_model=TokenOut, summary="Revoke an API token")
-def revoke_token(token_id: int, session: SessionDep, actor: EditorActor) -> TokenOut:
+def revoke_token(token_id: Id, session: SessionDep, actor: EditorActor) -> TokenOut:
     """Your own token (an admin: anyone's). It stays listed, marked revoked."""
     token = accounts.get_token(session, token_id, owner=_account(actor), any_owner=actor.is_admin)
     return token_out(accounts.revoke_token(session, token))

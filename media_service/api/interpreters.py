@@ -2,25 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from media_service.api.schemas import FileOut, file_out, raw_body
+from media_service.api.schemas import FileOut, JsonFloat, Timestamp, file_out, raw_body
 from media_service.deps import (
     EditorDep,
+    RemakeDep,
     RequireEditor,
     SessionDep,
     SettingsDep,
     StorageDep,
+    UploadChange,
     declared_length,
-    writes_held_back,
 )
 from media_service.models import InterpreterRecording, MediaItem
-from media_service.services import interpreters, media
-from media_service.services.captions import LANGUAGE_NAMES
+from media_service.openapi import Id, errors
+from media_service.services import digests, interpreters, media, offset_suggestion
+from media_service.services.languages import LANGUAGE_NAMES
 
 router = APIRouter(prefix="/api/media/{item_id}/interpreters", tags=["interpreters"])
 
@@ -30,10 +31,10 @@ class CropIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    x: float = 0.0
-    y: float = 0.0
-    width: float = 1.0
-    height: float = 1.0
+    x: JsonFloat = 0.0
+    y: JsonFloat = 0.0
+    width: JsonFloat = 1.0
+    height: JsonFloat = 1.0
 
 
 class KeyIn(BaseModel):
@@ -42,9 +43,9 @@ class KeyIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     colour: str = "green"
-    similarity: float = 0.10
-    blend: float = 0.04
-    despill: float = 1.0
+    similarity: JsonFloat = 0.10
+    blend: JsonFloat = 0.04
+    despill: JsonFloat = 1.0
 
 
 class LayoutIn(BaseModel):
@@ -53,8 +54,8 @@ class LayoutIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     corner: str | None = Field(default=None, description="top-left, top-right, bottom-left, bottom-right")
-    size: float | None = Field(default=None, description="Signer height / picture height; null: default")
-    margin: float | None = Field(default=None, description="Extra room inside the 5 % safe area")
+    size: JsonFloat | None = Field(default=None, description="Signer height / picture height; null: default")
+    margin: JsonFloat | None = Field(default=None, description="Extra room inside the 5 % safe area")
     crop: CropIn | None = None
     key: KeyIn | None = None
 
@@ -63,7 +64,7 @@ class InterpreterUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     layout: LayoutIn | None = None
-    offset_seconds: float | None = Field(
+    offset_seconds: JsonFloat | None = Field(
         default=None, description="Positive: the signer starts later; negative: skip its start"
     )
     language: str | None = Field(default=None, description="Sign language, ISO 639-3 (swl)")
@@ -79,8 +80,16 @@ class InterpreterOut(BaseModel):
         description="The signer's box on the film as fractions of the picture (null without a film)"
     )
     file: FileOut
-    created_at: datetime
-    updated_at: datetime
+    created_at: Timestamp
+    updated_at: Timestamp
+
+
+class OffsetSuggestionOut(BaseModel):
+    offset_seconds: float = Field(
+        description="Where the recording's sound best matches the film's (same sense as offset_seconds)"
+    )
+    confidence: float = Field(ge=0, le=1, description="How far the best match stands out (0–1)")
+    sure: bool = Field(description="False: a guess to check by eye before saving it")
 
 
 def interpreter_out(item: MediaItem, recording: InterpreterRecording) -> InterpreterOut:
@@ -98,7 +107,7 @@ def interpreter_out(item: MediaItem, recording: InterpreterRecording) -> Interpr
 
 
 @router.get("", response_model=list[InterpreterOut], summary="List interpreter recordings")
-def list_interpreters(item_id: int, session: SessionDep, editor: EditorDep) -> list[InterpreterOut]:
+def list_interpreters(item_id: Id, session: SessionDep, editor: EditorDep) -> list[InterpreterOut]:
     item = media.get_item(session, item_id, include_unpublished=editor)
     return [interpreter_out(item, r) for r in item.interpreters]
 
@@ -107,42 +116,41 @@ def list_interpreters(item_id: int, session: SessionDep, editor: EditorDep) -> l
     "",
     response_model=InterpreterOut,
     status_code=status.HTTP_201_CREATED,
-    dependencies=[RequireEditor],
     summary="Upload an interpreter recording",
+    responses=errors(408, 413, 415, 429, 503, 507),
     openapi_extra=raw_body(
         "The recording as the raw request body (any common container, with or without sound; "
         "streamed to disk)."
     ),
 )
 async def upload_interpreter(
-    item_id: int,
+    item_id: Id,
     request: Request,
-    session: SessionDep,
+    change: UploadChange,
     storage: StorageDep,
     settings: SettingsDep,
     language: Annotated[str, Query(description="Sign language, ISO 639-3")] = "swl",
     filename: Annotated[str, Query(max_length=300, description="Original name, for display")] = "",
 ) -> InterpreterOut:
-    """Shown bottom right at the default size until its layout is changed with PATCH."""
-    with writes_held_back(session):
-        item = media.get_item(session, item_id, include_unpublished=True)
-        recording = await interpreters.store_interpreter(
-            session,
-            storage,
-            settings,
-            item,
-            request.stream(),
-            language=language,
-            original_name=filename,
-            declared_length=declared_length(request),
-        )
+    """Shown bottom right at the default size until its layout is changed with PATCH. Refused
+    as an upload of the film is (PUT /api/media/{id}/file)."""
+    item, recording = await interpreters.upload_interpreter(
+        request.app.state.sessions,
+        storage,
+        settings,
+        item_id,
+        digests.checked_body(request.stream(), request.headers),
+        language=language,
+        original_name=filename,
+        declared_length=declared_length(request),
+        change=change,
+        queue=request.app.state.job_queue,
+    )
     return interpreter_out(item, recording)
 
 
 @router.get("/{recording_id}", response_model=InterpreterOut, summary="Get an interpreter recording")
-def get_interpreter(
-    item_id: int, recording_id: int, session: SessionDep, editor: EditorDep
-) -> InterpreterOut:
+def get_interpreter(item_id: Id, recording_id: Id, session: SessionDep, editor: EditorDep) -> InterpreterOut:
     item = media.get_item(session, item_id, include_unpublished=editor)
     return interpreter_out(item, interpreters.get_interpreter(item, recording_id))
 
@@ -154,7 +162,7 @@ def get_interpreter(
     summary="Change the layout, time offset or language",
 )
 def update_interpreter(
-    item_id: int, recording_id: int, body: InterpreterUpdate, session: SessionDep
+    item_id: Id, recording_id: Id, body: InterpreterUpdate, session: SessionDep, remake: RemakeDep
 ) -> InterpreterOut:
     """422 names the field when the layout is not valid or does not fit the film's picture."""
     item = media.get_item(session, item_id, include_unpublished=True)
@@ -171,6 +179,7 @@ def update_interpreter(
         layout=layout,
         offset_seconds=body.offset_seconds,
         language=body.language,
+        remake=remake,
     )
     return interpreter_out(item, recording)
 
@@ -181,7 +190,31 @@ def update_interpreter(
     dependencies=[RequireEditor],
     summary="Delete an interpreter recording",
 )
-def delete_interpreter(item_id: int, recording_id: int, session: SessionDep, storage: StorageDep) -> Response:
+def delete_interpreter(
+    item_id: Id, recording_id: Id, session: SessionDep, storage: StorageDep, remake: RemakeDep
+) -> Response:
     item = media.get_item(session, item_id, include_unpublished=True)
-    interpreters.delete_interpreter(session, storage, item, interpreters.get_interpreter(item, recording_id))
+    recording = interpreters.get_interpreter(item, recording_id)
+    interpreters.delete_interpreter(session, storage, item, recording, remake=remake)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get(
+    "/{recording_id}/offset-suggestion",
+    response_model=OffsetSuggestionOut,
+    dependencies=[RequireEditor],
+    summary="Suggest the time offset from the sound",
+    responses=errors(422),
+)
+def suggest_offset(
+    item_id: Id, recording_id: Id, session: SessionDep, storage: StorageDep
+) -> OffsetSuggestionOut:
+    """Compares the recording's sound with the film's (interpreters often record while hearing
+    the film). Nothing is saved: PATCH ``offset_seconds`` to accept it. 422 when the item has
+    no film yet or either has no sound."""
+    item = media.get_item(session, item_id, include_unpublished=True)
+    recording = interpreters.get_interpreter(item, recording_id)
+    found = offset_suggestion.suggest_offset(storage, item, recording)
+    return OffsetSuggestionOut(
+        offset_seconds=found.offset_seconds, confidence=found.confidence, sure=found.sure
+    )

@@ -4,21 +4,22 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
+from media_service.api.schemas import Timestamp
 from media_service.db import session_scope
 from media_service.deps import EditorDep, RequireEditor, SessionDep, request_is_editor
 from media_service.errors import NotFound
-from media_service.jobs import records
+from media_service.i18n import answer_language
 from media_service.jobs.queue import JobQueue
 from media_service.models import Job
-from media_service.services import media
+from media_service.openapi import Id, errors
+from media_service.services import jobs, media, speech
 
 router = APIRouter(tags=["jobs"])
 
@@ -43,18 +44,23 @@ class JobOut(BaseModel):
     progress: float
     eta_seconds: float | None
     error: str | None
+    # The error in the asker's language where Tolk words it itself (a speech model's problem).
+    error_message: str | None = None
+    # What a finished job made, where it says (speech jobs: the track, revision and cue count).
+    result: dict[str, Any] | None = None
     attempts: int
     cancel_requested: bool
-    created_at: datetime
-    started_at: datetime | None
-    finished_at: datetime | None
+    created_at: Timestamp
+    started_at: Timestamp | None
+    finished_at: Timestamp | None
     url: str
     events_url: str
 
 
-def job_out(job: Job, *, editor: bool) -> JobOut:
+def job_out(job: Job, *, editor: bool, language: str = "en") -> JobOut:
     """A job as JSON; its error text (ffmpeg's own words, with paths) only for editors."""
     error = job.error if editor else ("the job failed" if job.error else None)
+    error_message = speech.job_error_text(job.error, language) if editor else error
     return JobOut(
         id=job.id,
         item_id=job.item_id,
@@ -64,6 +70,8 @@ def job_out(job: Job, *, editor: bool) -> JobOut:
         progress=round(job.progress, 4),
         eta_seconds=None if job.eta_seconds is None else round(job.eta_seconds, 1),
         error=error,
+        error_message=error_message,
+        result=job.payload.get("result") if editor else None,
         attempts=job.attempts,
         cancel_requested=job.cancel_requested,
         created_at=job.created_at,
@@ -75,14 +83,16 @@ def job_out(job: Job, *, editor: bool) -> JobOut:
 
 
 @router.get("/api/jobs/{job_id}", response_model=JobOut, summary="A job's state and progress")
-def get_job(job_id: int, session: SessionDep, editor: EditorDep) -> JobOut:
-    return job_out(records.get_job(session, job_id, include_unpublished=editor), editor=editor)
+def get_job(job_id: Id, request: Request, session: SessionDep, editor: EditorDep) -> JobOut:
+    job = jobs.get_job(session, job_id, include_unpublished=editor)
+    return job_out(job, editor=editor, language=answer_language(request))
 
 
 @router.get("/api/media/{item_id}/jobs", response_model=list[JobOut], summary="An item's jobs, newest first")
-def list_item_jobs(item_id: int, session: SessionDep, editor: EditorDep) -> list[JobOut]:
+def list_item_jobs(item_id: Id, request: Request, session: SessionDep, editor: EditorDep) -> list[JobOut]:
     item = media.get_item(session, item_id, include_unpublished=editor)
-    return [job_out(j, editor=editor) for j in sorted(item.jobs, key=lambda j: j.id, reverse=True)]
+    language = answer_language(request)
+    return [job_out(job, editor=editor, language=language) for job in jobs.item_jobs(item)]
 
 
 @router.post(
@@ -90,12 +100,12 @@ def list_item_jobs(item_id: int, session: SessionDep, editor: EditorDep) -> list
     response_model=JobOut,
     dependencies=[RequireEditor],
     summary="Cancel a job",
+    responses=errors(409),
 )
-def cancel_job(job_id: int, session: SessionDep) -> JobOut:
+def cancel_job(job_id: Id, session: SessionDep) -> JobOut:
     """A queued job is cancelled at once; a running one within a second (ffmpeg is stopped and
     its partial files removed). 409 for a job that has already ended."""
-    job = records.request_cancel(session, records.get_job(session, job_id, include_unpublished=True))
-    return job_out(job, editor=True)
+    return job_out(jobs.cancel_job(session, job_id), editor=True)
 
 
 @router.get(
@@ -105,7 +115,7 @@ def cancel_job(job_id: int, session: SessionDep) -> JobOut:
     responses={200: {"content": {"text/event-stream": {}}}},
 )
 async def job_events(
-    job_id: int,
+    job_id: Id,
     request: Request,
 ) -> StreamingResponse:
     """A ``progress`` event whenever progress, ETA or state changes, then one event named
@@ -115,12 +125,13 @@ async def job_events(
 
     # A signed-in editor's browser (its cookie) or a script's token; no session is held open.
     editor = await run_in_threadpool(request_is_editor, request)
+    language = answer_language(request)
 
     def snapshot() -> tuple[JobOut, bool]:
         # A short session per look: nothing is held open while the stream waits.
         with session_scope(sessions) as session:
-            job = records.get_job(session, job_id, include_unpublished=editor)
-            return job_out(job, editor=editor), job.is_finished
+            job = jobs.get_job(session, job_id, include_unpublished=editor)
+            return job_out(job, editor=editor, language=language), job.is_finished
 
     first = await run_in_threadpool(snapshot)  # a missing job is a 404 before the stream starts
 

@@ -6,20 +6,24 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from media_service.api.schemas import ItemCreate, ItemOut, ItemPage, ItemUpdate, item_out, raw_body
+from media_service.api.schemas import ItemOut, ItemPage, item_out, page_out, raw_body
 from media_service.deps import (
     EditorDep,
     RequireEditor,
     SessionDep,
     SettingsDep,
     StorageDep,
+    UploadChange,
     declared_length,
-    writes_held_back,
 )
 from media_service.models import MediaKind
-from media_service.services import media, variants
+from media_service.openapi import Id, errors
+from media_service.services import digests, media, search, sources
+from media_service.services.shapes import ItemCreate, ItemUpdate
 
 router = APIRouter(prefix="/api/media", tags=["media"])
+# Far past any catalogue, and small enough that its offset fits the databases' integers.
+MAX_PAGE = 1_000_000
 
 
 @router.get("", response_model=ItemPage, summary="List media")
@@ -29,10 +33,19 @@ def list_media(
     kind: MediaKind | None = None,
     has_captions: bool | None = None,
     has_sign_language: bool | None = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
     per_page: Annotated[int, Query(ge=1, le=100)] = 24,
+    q: Annotated[
+        str,
+        Query(
+            max_length=search.MAX_QUERY_LENGTH,
+            description="Search words: items whose title, description or captions hold every "
+            "one (Swedish word forms alike), best match first, with what matched in `matches`",
+        ),
+    ] = "",
 ) -> ItemPage:
-    """Published items, newest first (editors also see unpublished ones)."""
+    """Published items, newest first (editors also see unpublished ones), or those matching
+    a search."""
     query = media.CatalogueQuery(
         kind=kind,
         has_captions=has_captions,
@@ -40,9 +53,9 @@ def list_media(
         include_unpublished=editor,
         page=page,
         per_page=per_page,
+        text=q,
     )
-    items, total = media.list_items(session, query)
-    return ItemPage(items=[item_out(i) for i in items], total=total, page=page, per_page=per_page)
+    return page_out(media.catalogue_page(session, query), page, per_page)
 
 
 @router.post(
@@ -58,12 +71,12 @@ def create_media(body: ItemCreate, session: SessionDep) -> ItemOut:
 
 
 @router.get("/{item_id}", response_model=ItemOut, summary="Get an item")
-def get_media(item_id: int, session: SessionDep, editor: EditorDep) -> ItemOut:
+def get_media(item_id: Id, session: SessionDep, editor: EditorDep) -> ItemOut:
     return item_out(media.get_item(session, item_id, include_unpublished=editor))
 
 
 @router.patch("/{item_id}", response_model=ItemOut, dependencies=[RequireEditor], summary="Update")
-def update_media(item_id: int, body: ItemUpdate, session: SessionDep) -> ItemOut:
+def update_media(item_id: Id, body: ItemUpdate, session: SessionDep) -> ItemOut:
     item = media.get_item(session, item_id, include_unpublished=True)
     return item_out(media.update_item(session, item, body.model_dump(exclude_unset=True)))
 
@@ -74,7 +87,7 @@ def update_media(item_id: int, body: ItemUpdate, session: SessionDep) -> ItemOut
     dependencies=[RequireEditor],
     summary="Delete an item and all its files",
 )
-def delete_media(item_id: int, session: SessionDep, storage: StorageDep) -> Response:
+def delete_media(item_id: Id, session: SessionDep, storage: StorageDep) -> Response:
     media.delete_item(session, storage, media.get_item(session, item_id, include_unpublished=True))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -83,14 +96,14 @@ def delete_media(item_id: int, session: SessionDep, storage: StorageDep) -> Resp
     "/{item_id}/file",
     response_model=ItemOut,
     status_code=status.HTTP_201_CREATED,
-    dependencies=[RequireEditor],
     summary="Upload the film or song",
+    responses=errors(408, 413, 415, 429, 503, 507),
     openapi_extra=raw_body("The media file itself as the raw request body (streamed to disk)."),
 )
 async def upload_media_file(
-    item_id: int,
+    item_id: Id,
     request: Request,
-    session: SessionDep,
+    change: UploadChange,
     storage: StorageDep,
     settings: SettingsDep,
     filename: Annotated[str, Query(max_length=300, description="Original name, for display")] = "",
@@ -98,18 +111,20 @@ async def upload_media_file(
     """Stream the body to disk, probe it, make a poster; replaces an earlier file.
 
     Refused with 415 when it is not media, 422 when it is damaged or has no usable stream,
-    413 when it is larger than the limit; nothing of a refused file is kept.
+    413 when it is larger than the limit, 400 when it does not match a Content-Digest,
+    Repr-Digest (sha-256, sha-512) or Content-MD5 sent with it, 408 when the body stalls;
+    nothing of a refused file is kept. 429 (this account) or 503 (the service) with
+    Retry-After when as many uploads are running as may.
     """
-    with writes_held_back(session):
-        item = media.get_item(session, item_id, include_unpublished=True)
-        await media.store_source(
-            session,
-            storage,
-            settings,
-            item,
-            request.stream(),
-            original_name=filename,
-            declared_length=declared_length(request),
-        )
-    variants.after_source_upload(session, storage, request.app.state.job_queue, item)
+    item, _jobs = await sources.replace_source(
+        request.app.state.sessions,
+        storage,
+        settings,
+        request.app.state.job_queue,
+        item_id,
+        digests.checked_body(request.stream(), request.headers),
+        original_name=filename,
+        declared_length=declared_length(request),
+        change=change,
+    )
     return item_out(item)

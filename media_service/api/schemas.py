@@ -2,67 +2,51 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
-from media_service.errors import Invalid
-from media_service.models import CaptionKind, CaptionTrack, FileRole, MediaFile, MediaItem, MediaKind
-from media_service.services.captions import normalise_language
-from media_service.services.media import has_sign_language
-from media_service.urls import caption_url, file_url, watch_url
-
-
-def _clean_title(value: str) -> str:
-    if not value.strip():
-        raise ValueError("the title must not be blank")
-    return value.strip()
+from media_service.models import CaptionKind, CaptionTrack, FileRole, MediaFile, MediaItem
+from media_service.openapi import MAX_ID
+from media_service.services.media import CataloguePage, has_sign_language
+from media_service.services.search import Match
+from media_service.services.shapes import LanguageTag
+from media_service.urls import caption_url, file_url, hls_url, watch_at_url, watch_url
+from transcode.captions import MAX_TIME_MS
 
 
-def _language_tag(value: str) -> str:
-    try:
-        return normalise_language(value)
-    except Invalid as error:
-        raise ValueError(error.message) from error
+def _as_utc(value: datetime) -> datetime:
+    # The database keeps naive UTC; an RFC 3339 date-time needs its offset said.
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-Title = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_clean_title)]
-Description = Annotated[str, Field(max_length=20000)]
-LanguageTag = Annotated[str, AfterValidator(_language_tag)]
+Timestamp = Annotated[datetime, AfterValidator(_as_utc)]
+"""A moment in an answer: RFC 3339 in UTC (``2026-05-04T12:00:00Z``)."""
+
+
+def _json_number(value: Any) -> Any:
+    # JSON has numbers, and "1" is a string: refuse what pydantic's lax mode would turn into
+    # one (strict mode would also refuse 21.0, which JSON Schema counts as an integer).
+    if isinstance(value, str | bool | bytes):
+        raise ValueError("must be a number, not a string or a boolean")
+    return value
+
+
+JsonInt = Annotated[int, BeforeValidator(_json_number)]
+"""An integer in a JSON body: 21 or 21.0, never "21"."""
+JsonId = Annotated[int, Field(ge=1, le=MAX_ID), BeforeValidator(_json_number)]
+"""A row's id in a JSON body."""
+JsonMilliseconds = Annotated[int, Field(ge=0, le=MAX_TIME_MS), BeforeValidator(_json_number)]
+"""A time in a caption track, in integer milliseconds."""
+JsonFloat = Annotated[float, BeforeValidator(_json_number)]
+"""A number in a JSON body, never a string."""
 
 
 def raw_body(description: str) -> dict[str, Any]:
     """OpenAPI for a route whose request body is a file sent as it is (streamed, not parsed)."""
     content = {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}
     return {"requestBody": {"required": True, "description": description, "content": content}}
-
-
-class ItemCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    kind: MediaKind
-    title: Title
-    description: Description = ""
-    language: LanguageTag = Field(default="sv", description="BCP 47 tag of the spoken or sung language")
-    published: bool = False
-
-
-class ItemUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    kind: MediaKind | None = None
-    title: Title | None = None
-    description: Description | None = None
-    language: LanguageTag | None = None
-    published: bool | None = None
-
-    @model_validator(mode="after")
-    def _no_nulls(self) -> ItemUpdate:
-        nulls = sorted(name for name in self.model_fields_set if getattr(self, name) is None)
-        if nulls:
-            raise ValueError(f"{', '.join(nulls)} cannot be null; leave a field out to keep it")
-        return self
 
 
 class CaptionUpdate(BaseModel):
@@ -81,6 +65,9 @@ class FileOut(BaseModel):
     size_bytes: int
     sha256: str
     facts: dict[str, Any] | None
+    hls_url: str | None = Field(
+        default=None, description="Its HLS master playlist (picture variants and interpreter recordings)"
+    )
 
 
 class CaptionOut(BaseModel):
@@ -91,6 +78,8 @@ class CaptionOut(BaseModel):
     url: str
     cue_count: int
     source_format: str
+    # Made from speech and not yet approved: only editors see it (POST …/{id}/approve).
+    draft: bool = False
 
 
 class ItemOut(BaseModel):
@@ -100,14 +89,28 @@ class ItemOut(BaseModel):
     description: str
     language: str
     published: bool
-    created_at: datetime
-    updated_at: datetime
+    created_at: Timestamp
+    updated_at: Timestamp
     duration: float | None
     watch_url: str
     poster_url: str | None
     source: FileOut | None
     captions: list[CaptionOut]
     has_sign_language: bool
+    licence: str = Field(description="SPDX identifier of the item's licence")
+
+
+class MatchOut(BaseModel):
+    """Where a search matched an item: ``field`` is title, description or caption (a cue,
+    with its ``start`` in seconds and ``url``, the watch page at that moment); ``highlights``
+    are the [start, end) character spans of the matching words in ``text``."""
+
+    item_id: int
+    field: str
+    text: str
+    start: float | None
+    url: str
+    highlights: list[tuple[int, int]]
 
 
 class ItemPage(BaseModel):
@@ -115,6 +118,8 @@ class ItemPage(BaseModel):
     total: int
     page: int
     per_page: int
+    # For a search (``q``): what matched in each item of the page, in the items' order.
+    matches: list[MatchOut] = []
 
 
 def file_out(media_file: MediaFile) -> FileOut:
@@ -126,6 +131,7 @@ def file_out(media_file: MediaFile) -> FileOut:
         size_bytes=media_file.size_bytes,
         sha256=media_file.sha256,
         facts=media_file.facts,
+        hls_url=hls_url(media_file),
     )
 
 
@@ -138,6 +144,30 @@ def caption_out(track: CaptionTrack) -> CaptionOut:
         url=caption_url(track),
         cue_count=track.cue_count,
         source_format=track.source_format,
+        draft=track.draft,
+    )
+
+
+def match_out(item: MediaItem, match: Match) -> MatchOut:
+    seconds = match.start_seconds
+    return MatchOut(
+        item_id=match.item_id,
+        field=match.field.value,
+        text=match.text,
+        start=seconds,
+        url=watch_url(item) if seconds is None else watch_at_url(item, seconds),
+        highlights=list(match.spans),
+    )
+
+
+def page_out(page: CataloguePage, number: int, per_page: int) -> ItemPage:
+    """A page of the listing or of a search, as the API answers it."""
+    return ItemPage(
+        items=[item_out(i) for i in page.items],
+        total=page.total,
+        page=number,
+        per_page=per_page,
+        matches=[match_out(i, m) for i in page.items for m in page.matches.get(i.id, [])],
     )
 
 
@@ -159,4 +189,5 @@ def item_out(item: MediaItem) -> ItemOut:
         source=file_out(source) if source else None,
         captions=[caption_out(t) for t in item.captions],
         has_sign_language=has_sign_language(item),
+        licence=item.licence,
     )

@@ -1,169 +1,284 @@
-"""/api/uploads: resumable uploads (the tus 1.0 protocol, https://tus.io) of films, songs and
-interpreter recordings.
+"""/api/uploads: resumable uploads (tus 1.0, https://tus.io/protocols/resumable-upload) of
+films, songs and interpreter recordings.
 
-A dropped connection costs only the chunk in flight: the client asks (HEAD) how much arrived
-and goes on from there. ``tuspyserver`` serves the protocol; Tolk adds who may upload (an
-editor, with the session's CSRF header from a browser), what may be uploaded (checked when the
-upload is created) and what happens at the end: the finished file, received in the scratch
-directory, goes through the same probe-and-store path as ``PUT /api/media/{id}/file``, moved
-into storage without a copy.
+A dropped connection, or a crash of the server, costs only the chunk in flight: the client asks
+(HEAD) how much arrived and goes on from there. Tolk serves the protocol itself (the durable
+state is ``services.resumable``; why not a library is said there); this module is the thin HTTP
+layer: headers in, headers out. Extensions: creation, creation-with-upload, termination,
+expiration and checksum (sha1, sha256, md5). Not offered, and refused with 400 when asked for:
+creation-defer-length and concatenation.
+
+Who may upload: an editor (a browser's writes with the session's CSRF header; see ``deps``).
+OPTIONS needs no one, so a browser's CORS preflight works; other sites' pages may upload only
+from the origins in ``TOLK_UPLOAD_ORIGINS``, and only with an API token (no cookies).
 
 Create an upload with ``POST /api/uploads`` and ``Upload-Length``, with ``Upload-Metadata``
 naming ``item_id``, ``target`` (``source`` or ``interpreter``), ``filename`` and ``filetype``
-(and, for an interpreter, optionally ``language``).
+(and, for an interpreter, optionally ``language``; for the whole file, optionally ``checksum``:
+``sha256 <base64>``, checked before the file is stored). When the last byte arrives the file
+is checked against Upload-Length (and that checksum), then probed and stored like
+``PUT /api/media/{id}/file``, moved into storage without a copy.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Awaitable, Callable
-from pathlib import Path
-
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
-from tuspyserver import create_tus_router
 
+from media_service.api.tus import (
+    ALLOWED_HEADERS,
+    ALLOWED_METHODS,
+    EXTENSIONS,
+    TUS_VERSION,
+    TusResumable,
+    TusRoute,
+    UploadChecksum,
+    UploadConcat,
+    UploadDeferLength,
+    UploadLength,
+    UploadMetadata,
+    UploadOffset,
+    allowed_origin,
+    check_content_type,
+    check_version,
+    expires,
+    has_body,
+    offset_body,
+    offset_headers,
+    responses,
+)
+from media_service.api.tus import checksum as tus_checksum
+from media_service.auth import Actor
 from media_service.config import Settings
 from media_service.deps import (
     AuthenticatedEditor,
-    SessionDep,
     SettingsDep,
     StorageDep,
-    authenticated_editor,
-    whole_number,
-    writes_held_back,
+    UploadingEditor,
+    declared_length,
 )
-from media_service.errors import Invalid, NotFound, TooLarge
-from media_service.services import audit, interpreters, media, variants
+from media_service.errors import Invalid, ServiceError, TooLarge
+from media_service.services import media, resumable
+from media_service.services.resumable import WrittenUpload
+from media_service.services.resumable.completion import Uploader, finish_upload, item_id_of, target_of
+from media_service.services.shapes import whole_number
+from media_service.storage import Storage
 
 PREFIX = "/api/uploads"
-TARGETS = {
-    "source": "Upload the film or song (resumable)",
-    "interpreter": "Upload an interpreter recording (resumable)",
-}
-# A started upload not finished within this time is removed (as tus's Upload-Expires says).
-DAYS_TO_KEEP = 1
 
 
-def uploads_dir(settings: Settings) -> Path:
-    """Where unfinished uploads wait: inside the scratch directory, on the store's disk."""
-    return settings.scratch_dir / "uploads"
+def _uploads(settings: Settings) -> resumable.ResumableUploads:
+    return resumable.ResumableUploads.for_settings(settings)
 
 
-def clear_stale_uploads(settings: Settings) -> int:
-    """Remove uploads idle for longer than they are kept (their data, info and lock files)."""
-    folder = uploads_dir(settings)
-    cutoff = time.time() - DAYS_TO_KEEP * 86400
-    removed = 0
-    for path in (*folder.glob("*"), *folder.glob(".locks/*")):
-        try:
-            if path.is_file() and path.stat().st_mtime < cutoff:
-                path.unlink()
-                removed += 1
-        except FileNotFoundError:
-            continue
-    return removed
+async def _finish(
+    request: Request, storage: Storage, settings: Settings, actor: Actor, held: WrittenUpload
+) -> None:
+    """Store the finished upload (see ``services.resumable.completion``)."""
+    uploader = Uploader(actor, request.method, request.url.path)
+    app = request.app
+    await finish_upload(app.state.sessions, storage, settings, app.state.job_queue, uploader, held)
 
 
-def _item_id(metadata: dict) -> int:
-    item_id = whole_number(str(metadata.get("item_id", "")))
-    if item_id is None:
-        raise Invalid("Upload-Metadata needs item_id: the id of the media item the file is for")
-    return item_id
+router = APIRouter(prefix=PREFIX, tags=["uploads"], route_class=TusRoute)
 
 
-def _target(metadata: dict) -> str:
-    target = metadata.get("target", "")
-    if target not in TARGETS:
-        raise Invalid(f"Upload-Metadata needs target: one of {', '.join(TARGETS)}")
-    return target
+def _discovery(request: Request, settings: Settings) -> Response:
+    headers = {
+        "Tus-Version": TUS_VERSION,
+        "Tus-Max-Size": str(settings.max_upload_bytes),
+        "Tus-Extension": ",".join(EXTENSIONS),
+        "Tus-Checksum-Algorithm": ",".join(resumable.CHECKSUM_ALGORITHMS),
+    }
+    if allowed_origin(request, settings) and "access-control-request-method" in request.headers:
+        headers["Access-Control-Allow-Methods"] = ALLOWED_METHODS
+        headers["Access-Control-Allow-Headers"] = ALLOWED_HEADERS
+        headers["Access-Control-Max-Age"] = "86400"
+    return Response(status_code=204, headers=headers)
 
 
-def _check_new_upload(
-    request: Request, session: SessionDep, settings: SettingsDep
-) -> Callable[[dict, dict], None]:
-    """Refuse an upload that could not be stored, before a byte of it is sent."""
-
-    def check(metadata: dict, upload: dict) -> None:
-        if request.headers.get("upload-concat"):
-            raise Invalid("uploads in parts (Upload-Concat) are not taken; send one upload")
-        _target(metadata)
-        media.get_item(session, _item_id(metadata), include_unpublished=True)
-        size = upload.get("size")
-        if size is None:
-            raise Invalid("give the size of the file in Upload-Length")
-        if size > settings.max_upload_bytes:
-            raise TooLarge(f"the upload is {size} bytes; the limit is {settings.max_upload_bytes} bytes")
-
-    return check
+@router.options(
+    "",
+    status_code=204,
+    summary="What this tus server offers (no credentials needed)",
+    response_class=Response,
+    responses={204: {"description": "Tus-Version, Tus-Extension, Tus-Max-Size, Tus-Checksum-Algorithm"}},
+)
+def tus_discovery(request: Request, settings: SettingsDep) -> Response:
+    """Also a browser's CORS preflight: answered for the origins in TOLK_UPLOAD_ORIGINS."""
+    return _discovery(request, settings)
 
 
-def _finish_upload(
+@router.options("/", include_in_schema=False)
+def tus_discovery_slash(request: Request, settings: SettingsDep) -> Response:
+    return _discovery(request, settings)
+
+
+@router.options("/{upload_id}", include_in_schema=False)
+def tus_preflight(upload_id: str, request: Request, settings: SettingsDep) -> Response:
+    return _discovery(request, settings)
+
+
+@router.post(
+    "",
+    status_code=201,
+    summary="Create a resumable upload (optionally with its first bytes)",
+    response_class=Response,
+    responses={
+        201: {"description": "Created: Location names the upload; Upload-Offset when bytes were sent"},
+        **responses(400, 401, 403, 404, 408, 412, 413, 415, 422, 429, 460, 503, 507),
+    },
+    openapi_extra=offset_body(required=False),
+)
+async def create_upload(
     request: Request,
-    session: SessionDep,
     storage: StorageDep,
     settings: SettingsDep,
-    actor: AuthenticatedEditor,
-) -> Callable[[str, dict], Awaitable[None]]:
-    """Store a finished upload as its item's film or song, or as an interpreter recording."""
-
-    async def finish(location: str, metadata: dict) -> None:
-        path = Path(location)
+    actor: UploadingEditor,
+    tus_resumable: TusResumable = None,
+    upload_length: UploadLength = None,
+    upload_metadata: UploadMetadata = None,
+    upload_checksum: UploadChecksum = None,
+    upload_defer_length: UploadDeferLength = None,
+    upload_concat: UploadConcat = None,
+) -> Response:
+    """Refused before a byte is kept when the file could not be stored (no such item, too
+    large). A body (``creation-with-upload``) is written as by PATCH; when it completes the
+    upload, the file is stored before the answer."""
+    check_version(tus_resumable)
+    if upload_concat is not None:
+        raise ServiceError(
+            "uploads in parts (Upload-Concat, concatenation) are not supported: send one upload"
+        )
+    if upload_defer_length is not None:
+        raise ServiceError("Upload-Defer-Length is not supported: send the size in Upload-Length")
+    length = whole_number(upload_length)
+    if length is None:
+        raise ServiceError.told("api_upload_length", value=repr(upload_length or ""))
+    metadata = upload_metadata or ""
+    fields = resumable.parse_metadata(metadata)
+    label = media.file_label(fields.get("filename", "")[:300])
+    if length > settings.max_upload_bytes:
+        raise TooLarge.told("api_upload_too_large", name=label, size=length, limit=settings.max_upload_bytes)
+    if length == 0:
+        raise Invalid.told("api_upload_empty", name=label)
+    target_of(fields)
+    await run_in_threadpool(media.item_kind, request.app.state.sessions, item_id_of(fields))
+    sends_bytes = has_body(request)
+    if sends_bytes:
+        check_content_type(request)
+    checksum = tus_checksum(upload_checksum)
+    uploads = _uploads(settings)
+    upload = await run_in_threadpool(uploads.create, length, metadata)
+    headers = {
+        "Location": f"{settings.public_url.rstrip('/')}{PREFIX}/{upload.id}",
+        "Upload-Expires": expires(upload),
+    }
+    if sends_bytes:
         try:
-            target = _target(metadata)
-            name = str(metadata.get("filename", ""))[:300]
-            with writes_held_back(session):
-                item = media.get_item(session, _item_id(metadata), include_unpublished=True)
-                entry = audit.record(
-                    session,
-                    actor,
-                    f"upload_{target}",
-                    summary=TARGETS[target],
-                    method=request.method,
-                    path=request.url.path,
-                    item_id=item.id,
-                    details={"file": name},
+            with uploads.writing(upload.id) as held:
+                offset = await held.receive(
+                    0,
+                    request.stream(),
+                    checksum=checksum,
+                    declared_length=declared_length(request),
+                    idle_seconds=settings.upload_idle_seconds,
                 )
-                received = await run_in_threadpool(media.ReceivedFile.at, path)
-                if target == "source":
-                    await media.store_source(session, storage, settings, item, received, original_name=name)
-                else:
-                    await interpreters.store_interpreter(
-                        session,
-                        storage,
-                        settings,
-                        item,
-                        received,
-                        language=str(metadata.get("language") or interpreters.SIGN_LANGUAGE_DEFAULT),
-                        original_name=name,
-                    )
-            if target == "source":
-                variants.after_source_upload(session, storage, request.app.state.job_queue, item)
-            audit.settle(session, entry)
-        except NotFound as error:
-            raise Invalid(f"the upload cannot be stored: {error.message}") from error
-        finally:
-            # The data was moved into storage or is refused; either way the upload is over.
-            path.unlink(missing_ok=True)
-            path.with_name(path.name + ".info").unlink(missing_ok=True)
-
-    return finish
+                if offset == length:
+                    await _finish(request, storage, settings, actor, held)
+                upload = held.upload
+        except resumable.BodyCutOff:
+            raise  # what arrived is kept; the upload expires if the client never comes back
+        except BaseException:
+            uploads.remove(upload.id)  # a refused first chunk: nothing of the upload is kept
+            raise
+        headers.update(offset_headers(upload, offset))
+    return Response(status_code=201, headers=headers)
 
 
-def upload_router(settings: Settings) -> APIRouter:
-    """The tus routes for ``settings``: every one needs an editor (a browser's write, its CSRF
-    header), checked before any byte is written."""
-    folder = uploads_dir(settings)
-    folder.mkdir(parents=True, exist_ok=True)
-    tus = create_tus_router(
-        prefix=PREFIX,
-        files_dir=str(folder),
-        max_size=settings.max_upload_bytes,
-        days_to_keep=DAYS_TO_KEEP,
-        pre_create_dep=_check_new_upload,
-        upload_complete_dep=_finish_upload,
-        tags=["uploads"],
-    )
-    router = APIRouter()
-    router.include_router(tus, dependencies=[Depends(authenticated_editor)])
-    return router
+@router.head(
+    "/{upload_id}",
+    status_code=200,
+    summary="How much of an upload the server has",
+    response_class=Response,
+    responses={
+        200: {"description": "Upload-Offset, Upload-Length, Upload-Metadata, Upload-Expires"},
+        **responses(401, 404, 410, 412),
+    },
+)
+def upload_status(
+    upload_id: str, settings: SettingsDep, actor: AuthenticatedEditor, tus_resumable: TusResumable = None
+) -> Response:
+    """Never cached. A stored upload answers its full length."""
+    check_version(tus_resumable)
+    upload = _uploads(settings).find(upload_id)
+    headers = {
+        **offset_headers(upload, upload.offset),
+        "Upload-Length": str(upload.length),
+        "Cache-Control": "no-store",
+    }
+    if upload.metadata:
+        headers["Upload-Metadata"] = upload.metadata
+    return Response(status_code=200, headers=headers)
+
+
+@router.patch(
+    "/{upload_id}",
+    status_code=204,
+    summary="Send bytes of an upload from its offset",
+    response_class=Response,
+    responses={
+        204: {"description": "Kept: Upload-Offset is the new offset"},
+        **responses(400, 401, 403, 404, 408, 409, 410, 412, 415, 422, 423, 429, 460, 503, 507),
+    },
+    openapi_extra=offset_body(required=True),
+)
+async def send_upload_bytes(
+    upload_id: str,
+    request: Request,
+    storage: StorageDep,
+    settings: SettingsDep,
+    actor: UploadingEditor,
+    tus_resumable: TusResumable = None,
+    upload_offset: UploadOffset = None,
+    upload_checksum: UploadChecksum = None,
+) -> Response:
+    """Every check comes before a byte is kept, and the offset advances only once the bytes are
+    on disk. The last bytes are answered once the file is checked and stored (415 or 422 when
+    it is refused: the upload then ends)."""
+    check_version(tus_resumable)
+    uploads = _uploads(settings)
+    uploads.find(upload_id)
+    check_content_type(request)
+    offset = whole_number(upload_offset)
+    if offset is None:
+        raise ServiceError("send Upload-Offset: where these bytes go, in bytes (digits only)")
+    checksum = tus_checksum(upload_checksum)
+    with uploads.writing(upload_id) as held:
+        new_offset = await held.receive(
+            offset,
+            request.stream(),
+            checksum=checksum,
+            declared_length=declared_length(request),
+            idle_seconds=settings.upload_idle_seconds,
+        )
+        if new_offset == held.upload.length and not held.upload.stored:
+            await _finish(request, storage, settings, actor, held)
+        upload = held.upload
+    return Response(status_code=204, headers=offset_headers(upload, new_offset))
+
+
+@router.delete(
+    "/{upload_id}",
+    status_code=204,
+    summary="End an upload and remove what was sent",
+    response_class=Response,
+    responses={204: {"description": "Removed"}, **responses(401, 403, 404, 410, 412, 423)},
+)
+def terminate_upload(
+    upload_id: str, settings: SettingsDep, actor: AuthenticatedEditor, tus_resumable: TusResumable = None
+) -> Response:
+    """A stored file stays in the library: only the upload is forgotten."""
+    check_version(tus_resumable)
+    _uploads(settings).terminate(upload_id)
+    return Response(status_code=204)

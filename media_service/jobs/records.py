@@ -12,15 +12,17 @@ import enum
 import os
 import secrets
 import socket
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Update, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from media_service.errors import Conflict, NotFound
-from media_service.models import Job, JobState, MediaItem, utcnow
+from media_service.models import Job, JobLane, JobState, MediaItem, utcnow
 
 ERROR_TEXT_LIMIT = 4000
 ACTIVE_STATES = (JobState.QUEUED, JobState.RUNNING)
@@ -53,9 +55,17 @@ class Beat(enum.Enum):
     LOST = "lost"  # the claim is gone: the job was given to another worker
 
 
-def create_job(session: Session, item: MediaItem, kind: str, payload: dict[str, Any]) -> Job:
-    """A new queued job for ``item``; the caller enqueues it once the transaction commits."""
-    job = Job(item=item, kind=kind, payload=payload, state=JobState.QUEUED)
+def create_job(
+    session: Session,
+    item: MediaItem,
+    kind: str,
+    payload: dict[str, Any],
+    *,
+    lane: JobLane = JobLane.GENERAL,
+) -> Job:
+    """A new queued job for ``item`` in ``lane``; the caller enqueues it (in that lane) once
+    the transaction commits."""
+    job = Job(item=item, kind=kind, payload=payload, state=JobState.QUEUED, lane=lane)
     session.add(job)
     session.flush()
     return job
@@ -69,6 +79,13 @@ def get_job(session: Session, job_id: int, *, include_unpublished: bool) -> Job:
     return job
 
 
+def _changes_one(session: Session, statement: Update) -> bool:
+    """Run a conditional UPDATE of one job; True when its conditions held (one row changed)."""
+    result = session.execute(statement)
+    assert isinstance(result, CursorResult)  # what an UPDATE returns; its type says Result
+    return result.rowcount == 1
+
+
 def _owned(job_id: int, worker: WorkerIdentity) -> tuple[Any, ...]:
     return (Job.id == job_id, Job.state == JobState.RUNNING, Job.worker_token == worker.token)
 
@@ -76,7 +93,8 @@ def _owned(job_id: int, worker: WorkerIdentity) -> tuple[Any, ...]:
 def claim(session: Session, job_id: int, worker: WorkerIdentity) -> bool:
     """Take a queued job for ``worker``; False if it is not queued (already taken, cancelled)."""
     now = utcnow()
-    result = session.execute(
+    return _changes_one(
+        session,
         update(Job)
         .where(Job.id == job_id, Job.state == JobState.QUEUED)
         .values(
@@ -90,9 +108,8 @@ def claim(session: Session, job_id: int, worker: WorkerIdentity) -> bool:
             finished_at=None,
             progress=0.0,
             eta_seconds=None,
-        )
+        ),
     )
-    return result.rowcount == 1
 
 
 def beat(
@@ -113,12 +130,12 @@ def beat(
 def finish(session: Session, job_id: int, worker: WorkerIdentity) -> bool:
     """Mark a job done, in the transaction that publishes its outputs; False if not ours or
     if it was cancelled meanwhile (its outputs are then not to be published)."""
-    result = session.execute(
+    return _changes_one(
+        session,
         update(Job)
         .where(*_owned(job_id, worker), Job.cancel_requested.is_(False))
-        .values(state=JobState.DONE, progress=1.0, eta_seconds=0.0, error=None, finished_at=utcnow())
+        .values(state=JobState.DONE, progress=1.0, eta_seconds=0.0, error=None, finished_at=utcnow()),
     )
-    return result.rowcount == 1
 
 
 def _requeue_values(error: str | None) -> dict[str, Any]:
@@ -138,7 +155,7 @@ def _end(session: Session, conditions: tuple[Any, ...], state: JobState, error: 
     values: dict[str, Any] = {"state": state, "finished_at": utcnow(), "eta_seconds": None}
     if error is not None:
         values["error"] = error
-    return session.execute(update(Job).where(*conditions).values(**values)).rowcount == 1
+    return _changes_one(session, update(Job).where(*conditions).values(**values))
 
 
 def fail(
@@ -156,14 +173,13 @@ def fail(
     or None when the job was no longer this worker's.
     """
     error = error[-ERROR_TEXT_LIMIT:]
-    if retry:
-        requeued = session.execute(
-            update(Job)
-            .where(*_owned(job_id, worker), Job.attempts < max_attempts, Job.cancel_requested.is_(False))
-            .values(**_requeue_values(error))
-        )
-        if requeued.rowcount == 1:
-            return JobState.QUEUED
+    if retry and _changes_one(
+        session,
+        update(Job)
+        .where(*_owned(job_id, worker), Job.attempts < max_attempts, Job.cancel_requested.is_(False))
+        .values(**_requeue_values(error)),
+    ):
+        return JobState.QUEUED
     return JobState.FAILED if _end(session, _owned(job_id, worker), JobState.FAILED, error) else None
 
 
@@ -182,7 +198,7 @@ def release(session: Session, job_id: int, worker: WorkerIdentity) -> bool:
     if cancelled_if_requested(session, job_id, worker):
         return True
     values = {**_requeue_values(None), "attempts": Job.attempts - 1}
-    return session.execute(update(Job).where(*_owned(job_id, worker)).values(**values)).rowcount == 1
+    return _changes_one(session, update(Job).where(*_owned(job_id, worker)).values(**values))
 
 
 def request_cancel(session: Session, job: Job) -> Job:
@@ -254,12 +270,25 @@ def recover(
             state, done = JobState.FAILED, _end(session, claimed, JobState.FAILED, note)
         else:
             state = JobState.QUEUED
-            done = session.execute(update(Job).where(*claimed).values(**_requeue_values(note))).rowcount == 1
+            done = _changes_one(session, update(Job).where(*claimed).values(**_requeue_values(note)))
         if done:
             taken_back[job.id] = state
     return taken_back
 
 
+def queued_jobs(session: Session) -> list[tuple[int, JobLane]]:
+    """Every queued job with its lane, oldest first."""
+    rows = session.execute(select(Job.id, Job.lane).where(Job.state == JobState.QUEUED).order_by(Job.id))
+    return [(job_id, lane) for job_id, lane in rows]
+
+
 def queued_job_ids(session: Session) -> list[int]:
     """Every queued job, oldest first."""
-    return list(session.scalars(select(Job.id).where(Job.state == JobState.QUEUED).order_by(Job.id)))
+    return [job_id for job_id, _lane in queued_jobs(session)]
+
+
+def lanes_of(session: Session, job_ids: Sequence[int]) -> dict[int, JobLane]:
+    """The lane of each of ``job_ids`` (jobs that are gone are left out)."""
+    if not job_ids:
+        return {}
+    return dict(session.execute(select(Job.id, Job.lane).where(Job.id.in_(job_ids))).tuples())

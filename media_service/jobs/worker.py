@@ -3,23 +3,18 @@
 A ``JobRunner`` runs one job id taken from the queue. While the job's handler works, a
 watcher thread writes its progress and a heartbeat to the database twice a second and reads
 back whether the job was cancelled (or given to another worker): then it sets the job's
-``cancel`` event, which stops ffmpeg. A ``WorkerPool`` runs Huey's consumer with thread
-workers, inside the web service or alone (``tolk worker``), and takes back the jobs of
-workers that died.
+``cancel`` event, which stops ffmpeg. A ``WorkerPool`` runs Huey's consumers with thread
+workers, inside the web service or alone (``tolk worker``): the general workers, and one
+reserved for the ``watchable`` lane, so that a new film's remux never waits behind variant
+jobs. It also takes back the jobs of workers that died.
 """
 
 from __future__ import annotations
 
 import logging
-import shutil
-import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from collections.abc import Callable, Sequence
 
 from huey.consumer import Consumer
 from sqlalchemy.exc import SQLAlchemyError
@@ -28,104 +23,24 @@ from sqlalchemy.orm import Session, sessionmaker
 from media_service.config import Settings
 from media_service.db import session_scope
 from media_service.jobs import records
+from media_service.jobs.context import (
+    ClaimLost,
+    Handlers,
+    JobContext,
+    JobInterrupted,
+    UnrunnableJob,
+    remove_job_scratch,
+)
 from media_service.jobs.queue import JobQueue
-from media_service.models import Job, JobState
+from media_service.metrics import JOB_SECONDS, JOBS_FAILED
+from media_service.models import Job, JobLane, JobState
 from media_service.storage import Storage
-from transcode.binary import ffmpeg_path
-from transcode.runner import FfmpegCancelled, FfmpegFailed, FfmpegTimeout, Progress
+from transcode.runner import FfmpegCancelled, FfmpegFailed, FfmpegTimeout
 
 log = logging.getLogger("tolk.jobs")
 
 BEAT_SECONDS = 0.5  # how often progress is written and a cancel request is looked for
 QUEUE_POLL_SECONDS = 0.1  # the longest an idle worker waits before looking at an SQLite queue again
-
-
-class UnrunnableJob(Exception):
-    """A job that cannot succeed however often it is tried (its inputs are gone)."""
-
-
-class JobInterrupted(Exception):
-    """The job was cancelled, given away or its worker is stopping."""
-
-
-class ClaimLost(Exception):
-    """The job stopped being this worker's before it could be published."""
-
-
-@dataclass
-class JobContext:
-    """What a handler gets: its job, the service's parts, a progress callback and a cancel event."""
-
-    job_id: int
-    kind: str
-    payload: dict[str, Any]
-    settings: Settings
-    sessions: sessionmaker[Session]
-    storage: Storage
-    worker: records.WorkerIdentity
-    cancel: threading.Event = field(default_factory=threading.Event)
-    latest: Progress | None = None
-
-    @property
-    def ffmpeg(self) -> str:
-        return ffmpeg_path(self.settings.ffmpeg_path)
-
-    @property
-    def timeout(self) -> float:
-        return self.settings.job_timeout_seconds
-
-    def report(self, progress: Progress) -> None:
-        """Keep the newest progress; the watcher writes it to the database."""
-        self.latest = progress
-
-    def check_cancelled(self) -> None:
-        """Raise ``JobInterrupted`` if the job must stop."""
-        if self.cancel.is_set():
-            raise JobInterrupted
-
-    @contextmanager
-    def scratch_path(self, suffix: str = "") -> Iterator[Path]:
-        """A temporary output path, marked as this job's so recovery can remove it after a crash."""
-        with self.storage.scratch_path(f"{_job_marker(self.job_id)}{suffix}") as path:
-            yield path
-
-    @contextmanager
-    def work_dir(self) -> Iterator[Path]:
-        """A temporary folder of this job's (caption files and such), removed afterwards."""
-        folder = Path(tempfile.mkdtemp(prefix=f"{_job_marker(self.job_id)}-", dir=self.storage.scratch))
-        try:
-            yield folder
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
-
-    def finish(self, session: Session) -> None:
-        """Mark the job done in ``session``, the transaction that publishes its outputs."""
-        self.check_cancelled()
-        if not records.finish(session, self.job_id, self.worker):
-            raise ClaimLost
-
-
-Handler = Callable[[JobContext], None]
-
-
-def _job_marker(job_id: int) -> str:
-    return f".job{job_id}"
-
-
-def remove_job_scratch(storage: Storage, job_id: int) -> None:
-    """Remove what a crashed run of ``job_id`` left in the scratch space."""
-    marker = _job_marker(job_id)
-    for path in storage.scratch.glob(f"partial-*{marker}.*"):
-        path.unlink(missing_ok=True)
-    for folder in storage.scratch.glob(f"{marker}-*"):
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def _handlers() -> dict[str, Handler]:
-    # Imported here: the services create jobs and so import this package.
-    from media_service.services import variants
-
-    return {variants.JOB_KIND: variants.run_variants_job}
 
 
 class _Watcher(threading.Thread):
@@ -162,7 +77,11 @@ class _Watcher(threading.Thread):
 
 
 class JobRunner:
-    """Runs one job at a time per calling thread; several threads may share one runner."""
+    """Runs one job at a time per calling thread; several threads may share one runner.
+
+    ``handlers`` says which function runs the jobs of each kind (the application's table);
+    a job of a kind not in it fails as unrunnable.
+    """
 
     def __init__(
         self,
@@ -171,13 +90,13 @@ class JobRunner:
         storage: Storage,
         queue: JobQueue,
         *,
-        handlers: dict[str, Handler] | None = None,
+        handlers: Handlers,
     ) -> None:
         self.settings = settings
         self.sessions = sessions
         self.storage = storage
         self.queue = queue
-        self.handlers = handlers if handlers is not None else _handlers()
+        self.handlers = handlers
         self.stopping = threading.Event()
         self.worker = records.this_process()
 
@@ -188,6 +107,7 @@ class JobRunner:
                 return
             job = session.get(Job, job_id)
             assert job is not None
+            lane = job.lane
             context = JobContext(
                 job_id=job_id,
                 kind=job.kind,
@@ -196,29 +116,44 @@ class JobRunner:
                 sessions=self.sessions,
                 storage=self.storage,
                 worker=self.worker,
+                queue=self.queue,
             )
-        log.info("job %s (%s) started", job_id, context.kind)
+        fields = {"job_id": job_id, "kind": context.kind, "lane": lane.value}
+        log.info("job %s (%s) started", job_id, context.kind, extra={**fields, "event": "started"})
+        started = time.perf_counter()
         watcher = _Watcher(context, self.stopping)
         watcher.start()
         try:
             self._run_handler(context)
         except Exception as error:
             watcher.stop()  # before the final state is written: no heartbeat after it
-            self._after_error(context, error, watcher.reason)
+            outcome = self._after_error(context, lane, error, watcher.reason)
         else:
             watcher.stop()
-            log.info("job %s done", job_id)
+            outcome = "done"
+        seconds = time.perf_counter() - started
+        JOB_SECONDS.labels(context.kind, outcome).observe(seconds)
+        log.info(
+            "job %s %s after %.1f s",
+            job_id,
+            outcome,
+            seconds,
+            extra={**fields, "event": outcome, "duration_s": round(seconds, 3)},
+        )
 
-    def _after_error(self, context: JobContext, error: Exception, reason: records.Beat | None) -> None:
+    def _after_error(
+        self, context: JobContext, lane: JobLane, error: Exception, reason: records.Beat | None
+    ) -> str:
+        """Record how the job ended; returns the outcome metrics and logs name it by."""
         if isinstance(error, FfmpegCancelled | JobInterrupted | ClaimLost):
             self._after_interruption(context, reason)
-        elif isinstance(error, UnrunnableJob | FfmpegTimeout):
-            self._after_failure(context, str(error), retry=False)
-        elif isinstance(error, FfmpegFailed):
-            self._after_failure(context, f"{error}\n{error.stderr_tail}".strip(), retry=True)
-        else:
-            log.error("job %s failed", context.job_id, exc_info=error)
-            self._after_failure(context, f"{type(error).__name__}: {error}", retry=True)
+            return "interrupted"
+        if isinstance(error, UnrunnableJob | FfmpegTimeout):
+            return self._after_failure(context, lane, str(error), retry=False)
+        if isinstance(error, FfmpegFailed):
+            return self._after_failure(context, lane, f"{error}\n{error.stderr_tail}".strip(), retry=True)
+        log.error("job %s failed", context.job_id, exc_info=error)
+        return self._after_failure(context, lane, f"{type(error).__name__}: {error}", retry=True)
 
     def _run_handler(self, context: JobContext) -> None:
         handler = self.handlers.get(context.kind)
@@ -240,7 +175,7 @@ class JobRunner:
             else:
                 log.info("job %s was given to another worker", context.job_id)
 
-    def _after_failure(self, context: JobContext, error: str, *, retry: bool) -> None:
+    def _after_failure(self, context: JobContext, lane: JobLane, error: str, *, retry: bool) -> str:
         log.warning("job %s attempt failed: %s", context.job_id, error.splitlines()[0] if error else "")
         with session_scope(self.sessions) as session:
             state = records.fail(
@@ -252,7 +187,12 @@ class JobRunner:
                 max_attempts=self.settings.job_max_attempts,
             )
         if state is JobState.QUEUED:
-            self.queue.enqueue(context.job_id, delay=self.settings.job_retry_delay_seconds)
+            self.queue.enqueue(context.job_id, lane=lane, delay=self.settings.job_retry_delay_seconds)
+            return "retried"
+        if state is not JobState.FAILED:
+            return "interrupted"  # no longer this worker's to record
+        JOBS_FAILED.labels(context.kind).inc()
+        return "failed"
 
     def recover(self) -> list[int]:
         """Take back jobs of dead workers and clear their scratch files; returns the ids queued
@@ -269,12 +209,20 @@ class JobRunner:
         return [job_id for job_id, state in taken_back.items() if state is JobState.QUEUED]
 
     def enqueue_waiting(self) -> int:
-        """Enqueue every queued job again (the queue may have lost them); returns how many."""
+        """Enqueue every queued job again, each in its lane (the queue may have lost them);
+        returns how many."""
         with session_scope(self.sessions) as session:
-            waiting = records.queued_job_ids(session)
-        for job_id in waiting:
-            self.queue.enqueue(job_id)
+            waiting = records.queued_jobs(session)
+        for job_id, lane in waiting:
+            self.queue.enqueue(job_id, lane=lane)
         return len(waiting)
+
+    def enqueue_again(self, job_ids: Sequence[int]) -> None:
+        """Enqueue jobs taken back by ``recover``, each in its lane."""
+        with session_scope(self.sessions) as session:
+            lanes = records.lanes_of(session, job_ids)
+        for job_id, lane in lanes.items():
+            self.queue.enqueue(job_id, lane=lane)
 
 
 class _EmbeddedConsumer(Consumer):
@@ -284,24 +232,36 @@ class _EmbeddedConsumer(Consumer):
         pass
 
 
-class WorkerPool:
-    """Thread workers taking jobs from the queue, with recovery of dead workers' jobs."""
+def _consumer(queue: JobQueue, lane: JobLane, workers: int) -> _EmbeddedConsumer:
+    return _EmbeddedConsumer(
+        queue.hueys[lane],
+        workers=workers,
+        periodic=False,
+        worker_type="thread",
+        initial_delay=0.05,
+        max_delay=QUEUE_POLL_SECONDS,
+        check_worker_health=False,
+    )
 
-    def __init__(self, runner: JobRunner, workers: int) -> None:
-        if workers < 1:
+
+class WorkerPool:
+    """Thread workers taking jobs from the queues, with recovery of dead workers' jobs.
+
+    ``workers`` take the general lane; ``watchable_workers`` (one by default) are reserved
+    for the watchable lane and take nothing else, so a remux never waits for a variant job.
+    A pool of one lane alone (the other count 0) serves only that lane.
+    """
+
+    def __init__(self, runner: JobRunner, workers: int, *, watchable_workers: int = 1) -> None:
+        if workers < 0 or watchable_workers < 0 or workers + watchable_workers < 1:
             raise ValueError("a worker pool needs at least one worker")
         self.runner = runner
         self.queue = runner.queue
         self.queue.serve(runner.run)
-        self.consumer = _EmbeddedConsumer(
-            self.queue.huey,
-            workers=workers,
-            periodic=False,
-            worker_type="thread",
-            initial_delay=0.05,
-            max_delay=QUEUE_POLL_SECONDS,
-            check_worker_health=False,
-        )
+        counts = {JobLane.GENERAL: workers, JobLane.WATCHABLE: watchable_workers}
+        self.consumers = {
+            lane: _consumer(self.queue, lane, count) for lane, count in counts.items() if count > 0
+        }
         self._janitor = threading.Thread(target=self._look_after_jobs, name="job-janitor", daemon=True)
 
     def start(self) -> None:
@@ -310,14 +270,16 @@ class WorkerPool:
         if requeued:
             log.warning("jobs %s were interrupted by a stopped worker and run again", requeued)
         self.runner.enqueue_waiting()
-        self.consumer.start()
+        for consumer in self.consumers.values():
+            consumer.start()
         self._janitor.start()
 
     def stop(self, timeout: float = 30) -> None:
         """Stop ffmpeg in running jobs (they are queued again) and wait for the workers."""
         self.runner.stopping.set()
-        self.consumer.shutdown_timeout = timeout
-        self.consumer.stop(graceful=True)
+        for consumer in self.consumers.values():
+            consumer.shutdown_timeout = timeout
+            consumer.stop(graceful=True)
         self._janitor.join(timeout)
         self.queue.close()
 
@@ -326,8 +288,7 @@ class WorkerPool:
         interval = min(30.0, self.runner.settings.job_heartbeat_timeout_seconds / 2)
         while not self.runner.stopping.wait(interval):
             try:
-                for job_id in self.runner.recover():
-                    self.queue.enqueue(job_id)
+                self.runner.enqueue_again(self.runner.recover())
                 if self.queue.is_idle():
                     self.runner.enqueue_waiting()
             except Exception:

@@ -16,6 +16,7 @@ from media_service.auth import (
     WeakPassword,
     create_token,
     end_all_sessions,
+    end_session,
     hash_password,
     hash_token,
     password_needs_rehash,
@@ -23,15 +24,15 @@ from media_service.auth import (
     start_session,
     verify_password,
 )
-from media_service.config import Settings
+from media_service.config import Settings, redis_url
 from media_service.errors import Conflict, Invalid, NotFound, ServiceError
 from media_service.models import ApiToken, User, UserRole, utcnow
 
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@+-]{0,99}$")
 # Failed logins allowed in a moving window: per account, against guessing one password; per
 # address, against trying many accounts. A success clears the account's count.
-FAILURES_PER_ACCOUNT = "5/15minutes"
-FAILURES_PER_ADDRESS = "20/15minutes"
+ATTEMPTS_PER_ACCOUNT = "5/15minutes"
+ATTEMPTS_PER_ADDRESS = "20/15minutes"
 
 
 class LoginRefused(ServiceError):
@@ -122,7 +123,8 @@ def list_users(session: Session) -> list[User]:
 
 
 class LoginThrottle:
-    """Counts failed logins per account and per address in a moving window (``limits``).
+    """Counts login attempts per account and per address in a moving window (``limits``); a
+    successful login clears its account's count.
 
     In memory by default, which is right for one process; with ``TOLK_QUEUE_URL`` pointing at
     Redis, every process sharing that Redis shares the counts.
@@ -130,13 +132,16 @@ class LoginThrottle:
 
     def __init__(self, storage_uri: str = "memory://") -> None:
         self._limiter = MovingWindowRateLimiter(storage_from_string(storage_uri))
-        self._per_account = parse(FAILURES_PER_ACCOUNT)
-        self._per_address = parse(FAILURES_PER_ADDRESS)
+        self._per_account = parse(ATTEMPTS_PER_ACCOUNT)
+        self._per_address = parse(ATTEMPTS_PER_ADDRESS)
 
     @classmethod
     def for_settings(cls, settings: Settings) -> LoginThrottle:
-        url = settings.queue_url or ""
-        return cls(url if url.startswith(("redis://", "rediss://")) else "memory://")
+        url = redis_url(settings)
+        if url is None:
+            return cls()
+        # limits names a Redis socket redis+unix://, where Redis and Huey say unix://.
+        return cls("redis+" + url if url.startswith("unix://") else url)
 
     def _windows(self, username: str, address: str) -> list[tuple[object, tuple[str, ...]]]:
         return [
@@ -144,16 +149,18 @@ class LoginThrottle:
             (self._per_address, ("login-address", address)),
         ]
 
-    def check(self, username: str, address: str) -> None:
-        """Raise TooManyAttempts (with seconds to wait) when either count is used up."""
+    def take_attempt(self, username: str, address: str) -> None:
+        """Count a login attempt, before its password is checked; raise TooManyAttempts (with
+        the seconds to wait) when either count is used up.
+
+        Counting first, in one atomic step of the limiter, is what keeps 30 simultaneous guesses
+        at one account down to the limit: checking first and counting after the (slow, on
+        purpose) password check would let every guess in flight through.
+        """
         for limit, key in self._windows(username, address):
-            if not self._limiter.test(limit, *key):  # type: ignore[arg-type]
+            if not self._limiter.hit(limit, *key):  # type: ignore[arg-type]
                 reset = self._limiter.get_window_stats(limit, *key).reset_time  # type: ignore[arg-type]
                 raise TooManyAttempts(max(1, math.ceil(reset - time.time())))
-
-    def failed(self, username: str, address: str) -> None:
-        for limit, key in self._windows(username, address):
-            self._limiter.hit(limit, *key)  # type: ignore[arg-type]
 
     def succeeded(self, username: str) -> None:
         self._limiter.clear(self._per_account, "login-account", username)
@@ -164,23 +171,26 @@ def log_in(
 ) -> tuple[User, str]:
     """Check a username and password and start a session: the account and its cookie value.
 
-    Raises TooManyAttempts before checking anything once the failures are used up, and
+    Raises TooManyAttempts before checking anything once the attempts are used up, and
     LoginRefused for a wrong username or password (or a disabled account) alike.
     """
     name = username.strip().lower()[:100]
-    throttle.check(name, address)
+    throttle.take_attempt(name, address)
     user = find_user(session, name) if name else None
     if user is None or user.disabled:
         spend_password_check_time(password)
-        throttle.failed(name, address)
         raise LoginRefused("wrong username or password")
     if not verify_password(user.password_hash, password):
-        throttle.failed(name, address)
         raise LoginRefused("wrong username or password")
     if password_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     throttle.succeeded(name)
     return user, start_session(session, user)
+
+
+def log_out(session: Session, cookie: str) -> None:
+    """End the login session whose cookie value is ``cookie`` (nothing when there is none)."""
+    end_session(session, cookie)
 
 
 # --- API tokens for scripts --------------------------------------------------------------------
@@ -192,8 +202,9 @@ def list_tokens(session: Session, owner: User | None) -> list[ApiToken]:
     return list(session.scalars(select(ApiToken).where(condition).order_by(ApiToken.id.desc())))
 
 
-def issue_token(session: Session, owner: User, name: str) -> tuple[ApiToken, str]:
-    """A new token acting as ``owner``: the record and its only plaintext copy."""
+def issue_token(session: Session, owner: User | None, name: str) -> tuple[ApiToken, str]:
+    """A new token acting as ``owner`` (``None``: an operator's token, acting as an editor):
+    the record and its only plaintext copy."""
     name = name.strip()
     if not name or len(name) > 100:
         raise Invalid("name the token (what it is for) in 1 to 100 characters")

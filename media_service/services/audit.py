@@ -8,6 +8,7 @@ request of its own (a finished resumable upload, the ``tolk`` command) calls ``r
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import event, func, select
@@ -62,6 +63,32 @@ def record(
     session.add(entry)
     _watch_new_items(session)
     return entry
+
+
+@dataclass(frozen=True)
+class Change:
+    """A change about to be made, as its entry will tell it: worked out from a request before
+    any database work, and written (``record``) by whoever makes the change, in its transaction."""
+
+    actor: Actor
+    action: str
+    summary: str = ""
+    method: str = ""
+    path: str = ""
+    item_id: int | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def record(self, session: Session) -> AuditEntry:
+        return record(
+            session,
+            self.actor,
+            self.action,
+            summary=self.summary,
+            method=self.method,
+            path=self.path,
+            item_id=self.item_id,
+            details=self.details,
+        )
 
 
 def settle(session: Session, entry: AuditEntry) -> None:

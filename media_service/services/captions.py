@@ -1,47 +1,91 @@
-"""Caption tracks: upload (WebVTT or SRT), list, read, relabel and delete."""
+"""Caption tracks: upload (WebVTT or SRT), list, read, relabel and delete.
+
+An upload for a language and kind the item already has is a new revision of that track
+(``caption_revisions``); the earlier revisions are kept.
+"""
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from media_service.errors import Conflict, Invalid, NotFound
-from media_service.models import CaptionKind, CaptionTrack, MediaItem
-from media_service.services.cleanup import delete_after_commit, delete_after_rollback
+from media_service.auth import Actor
+from media_service.errors import Conflict, Invalid, InvalidField, NotFound
+from media_service.models import CaptionKind, CaptionRevision, CaptionTrack, Job, MediaItem
+from media_service.services.caption_revisions import add_revision
+from media_service.services.cleanup import delete_after_commit
+from media_service.services.languages import default_label, normalise_language
+from media_service.services.offload import in_worker_process
+from media_service.services.variant_freshness import Remake, remake_outdated
 from media_service.storage import Storage
-from transcode.captions import CaptionError, parse_captions, to_webvtt
+from transcode.captions import (
+    CaptionError,
+    CaptionNote,
+    NormalisedCaptions,
+    normalise_captions,
+)
 
 MAX_CAPTION_BYTES = 5 * 1024 * 1024
-# BCP 47: a primary language subtag, then optional script, region and variant subtags.
-_BCP47 = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z]{4})?(-([a-zA-Z]{2}|[0-9]{3}))?(-[a-zA-Z0-9]{5,8})*$")
-LANGUAGE_NAMES = {
-    "sv": ("Svenska", "Swedish"),
-    "en": ("English", "English"),
-    "swl": ("Svenskt teckenspråk", "Swedish Sign Language"),
-    "fi": ("Suomi", "Finnish"),
-    "ar": ("العربية", "Arabic"),
-}
+# A file larger than this is read in a worker process (``offload``): reading 5 MB of cues takes
+# seconds of CPU, which in a thread would hold every other request up at the GIL.
+OFFLOAD_CAPTION_BYTES = 256 * 1024
 
 
-def normalise_language(tag: str) -> str:
-    """A BCP 47 tag in its usual case (``sv``, ``en-GB``); raises Invalid for anything else."""
-    tag = tag.strip()
-    if not _BCP47.match(tag):
-        raise Invalid(f"{tag!r} is not a BCP 47 language tag such as 'sv' or 'en-GB'")
-    parts = tag.split("-")
-    shaped = [parts[0].lower()]
-    for part in parts[1:]:
-        shaped.append(part.title() if len(part) == 4 else part.upper() if len(part) == 2 else part)
-    return "-".join(shaped)
+class CaptionFileInvalid(Invalid):
+    """A caption file that does not parse: the line it fails on, in the parser's words in
+    English and Swedish."""
+
+    field = "file"
+
+    def __init__(self, error: CaptionError) -> None:
+        super().__init__(str(error), line=error.line)
+        self.message_en = error.message
+        self.message_sv = error.message_sv
+        # What else reading found, for the editor's report (the first error is the message).
+        self.other_notes = [note for note in error.notes if note is not error.first]
+
+    def message_in(self, language: str | None) -> str:
+        return f"rad {self.line}: {self.message_sv}" if language == "sv" else self.message
 
 
-def default_label(language: str) -> str:
-    """The track's name in its own language, e.g. 'Svenska'."""
-    return LANGUAGE_NAMES.get(language.split("-")[0], (language, language))[0]
+@dataclass(frozen=True)
+class CaptionUpload:
+    """A stored caption file and its report: how many cues, and every note on it (what browsers
+    would drop or correct, and the quality warnings), none of which stops a file from being
+    stored; the revision it became, and the jobs ordered to remake variants it made outdated."""
+
+    track: CaptionTrack
+    cue_count: int
+    notes: list[CaptionNote]
+    revision: CaptionRevision
+    jobs: list[Job]
 
 
-def store_caption_track(
+def _check_size(data: bytes) -> None:
+    if not data:
+        raise InvalidField("file", "the caption file is empty")
+    if len(data) > MAX_CAPTION_BYTES:
+        raise InvalidField("file", f"a caption file may be at most {MAX_CAPTION_BYTES} bytes")
+
+
+def normalise_caption_file(
+    data: bytes, filename: str | None, *, with_report: bool = True
+) -> NormalisedCaptions:
+    """An uploaded WebVTT or SRT file, read as browsers read it and written as the normalised
+    WebVTT Tolk stores, with its report when asked for; a large file in a worker process.
+    Raises InvalidField for an empty or too large file and CaptionFileInvalid, naming the
+    line, for one that does not parse."""
+    _check_size(data)
+    try:
+        if len(data) > OFFLOAD_CAPTION_BYTES:
+            return in_worker_process(normalise_captions, data, filename, with_report=with_report)
+        return normalise_captions(data, filename, with_report=with_report)
+    except CaptionError as error:
+        raise CaptionFileInvalid(error) from error
+
+
+def upload_caption_file(
     session: Session,
     storage: Storage,
     item: MediaItem,
@@ -49,41 +93,45 @@ def store_caption_track(
     *,
     language: str,
     kind: CaptionKind,
+    actor: Actor,
     label: str | None = None,
     filename: str | None = None,
-) -> CaptionTrack:
-    """Parse a WebVTT or SRT file and store it as normalised WebVTT.
+    remake: Remake | None = None,
+    with_report: bool = True,
+) -> CaptionUpload:
+    """Check a WebVTT or SRT file and store it as normalised WebVTT, with its report (unless
+    ``with_report`` is false: a script's upload, whose answer has none).
 
-    A track for the same language and kind is replaced. A parse error is refused with 422 and
-    the line it is on.
+    A track for the same language and kind gets it as a new revision (saved by ``actor``),
+    and variants showing its earlier captions are remade as ``remake`` says. Refused with
+    422: a language that is not a BCP 47 tag, an empty or too large file, and one that does
+    not parse (naming its line).
     """
-    language = normalise_language(language)
-    if len(data) > MAX_CAPTION_BYTES:
-        raise Invalid(f"a caption file may be at most {MAX_CAPTION_BYTES} bytes")
     try:
-        cues = parse_captions(data, filename)
-    except CaptionError as error:
-        raise Invalid(str(error), line=error.line) from error
-    key = storage.new_key("vtt")
-    storage.write_bytes(key, to_webvtt(cues).encode("utf-8"))
-    delete_after_rollback(session, storage, [key])
-    source_format = "vtt" if data.removeprefix(b"\xef\xbb\xbf").startswith(b"WEBVTT") else "srt"
-    track = next((t for t in item.captions if t.language == language and t.kind == kind), None)
+        language = normalise_language(language)
+    except Invalid as error:
+        raise InvalidField("language", error.message) from error
+    written = normalise_caption_file(data, filename, with_report=with_report)
+    track = next((t for t in all_tracks(item) if t.language == language and t.kind == kind), None)
     if track is None:
         track = CaptionTrack(language=language, kind=kind)
         item.captions.append(track)
-    else:
-        delete_after_commit(session, storage, [track.storage_key])
-    track.label = (label or "").strip()[:100] or default_label(language)
-    track.storage_key = key
-    track.source_format = source_format
-    track.cue_count = len(cues)
-    session.flush()
-    return track
+    if (label or "").strip() or not track.label:
+        track.label = (label or "").strip()[:100] or default_label(language)
+    revision = add_revision(session, storage, track, written, actor, origin="upload")
+    jobs = remake_outdated(session, item, remake)
+    return CaptionUpload(track, written.cue_count, list(written.report), revision, jobs)
+
+
+def all_tracks(item: MediaItem) -> list[CaptionTrack]:
+    """The item's tracks, drafts made from speech among them (editors see those too)."""
+    return sorted([*item.captions, *item.draft_captions], key=lambda t: t.id)
 
 
 def get_track(item: MediaItem, track_id: int) -> CaptionTrack:
-    track = next((t for t in item.captions if t.id == track_id), None)
+    """One of the item's tracks, a draft or not, for editors (viewers never get a track id
+    of a draft: nothing they see lists one)."""
+    track = next((t for t in all_tracks(item) if t.id == track_id), None)
     if track is None:
         raise NotFound(f"item {item.id} has no caption track {track_id}")
     return track
@@ -101,7 +149,7 @@ def update_track(
     new_language = normalise_language(language) if language is not None else track.language
     new_kind = kind or track.kind
     clash = any(
-        t is not track and t.language == new_language and t.kind == new_kind for t in track.item.captions
+        t is not track and t.language == new_language and t.kind == new_kind for t in all_tracks(track.item)
     )
     if clash:
         raise Conflict(f"the item already has a {new_kind.value} track in {new_language!r}")
@@ -114,7 +162,13 @@ def update_track(
     return track
 
 
-def delete_track(session: Session, storage: Storage, item: MediaItem, track: CaptionTrack) -> None:
-    item.captions.remove(track)
+def delete_track(
+    session: Session, storage: Storage, item: MediaItem, track: CaptionTrack, *, remake: Remake | None = None
+) -> list[Job]:
+    """Remove a track with every revision; variants showing it are remade (from another track,
+    when the item has one) as ``remake`` says."""
+    keys = list(dict.fromkeys([track.storage_key, *(r.storage_key for r in track.revisions)]))
+    (item.draft_captions if track.draft else item.captions).remove(track)
     session.flush()
-    delete_after_commit(session, storage, [track.storage_key])
+    delete_after_commit(session, storage, keys)
+    return remake_outdated(session, item, remake)

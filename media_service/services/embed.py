@@ -12,9 +12,15 @@ import math
 import re
 from dataclasses import dataclass
 from html import escape
-from urllib.parse import SplitResult, urlsplit
+from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit
 
+from media_service.config import Settings
 from media_service.errors import ServiceError
+from media_service.models import MediaFile, MediaItem
+from media_service.storage import Storage
+from transcode.binary import ffmpeg_path
+from transcode.poster import thumbnail_args
+from transcode.runner import run_ffmpeg
 
 OEMBED_VERSION = "1.0"
 PROVIDER_NAME = "Tolk"
@@ -36,6 +42,20 @@ _HOST_SOURCE = re.compile(
 )
 _PLAYER_PATH = re.compile(r"/(?:watch|embed)/(\d{1,18})/?")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+# The widths a thumbnail is made in: a few, so that maxwidth/maxheight cannot fill the disk
+# with a copy per pixel; the largest that fits is taken.
+THUMBNAIL_WIDTHS = (480, 320, 240, 160, 120, 80, 40)
+THUMBNAIL_TIMEOUT_SECONDS = 60
+# The embed player's options (see web/embed.py), kept from a page URL given to oEmbed when
+# valid; anything else in its query is dropped, so the iframe always opens.
+_EMBED_OPTIONS = {
+    "start": re.compile(r"[0-9]{1,9}(\.[0-9]{1,3})?"),
+    "captions": re.compile(r"off|[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*"),
+    "sign": re.compile(r"0|1|true|false"),
+    "descriptions": re.compile(r"on|off|extended"),
+    "autoplay": re.compile(r"0|1|true|false"),
+    "lang": re.compile(r"sv|en"),
+}
 
 
 class UnsupportedFormat(ServiceError):
@@ -56,6 +76,11 @@ class Thumbnail:
     url: str
     width: int
     height: int
+
+
+def is_embeddable(item: MediaItem, playable: MediaFile | None) -> bool:
+    """Whether ``item`` may be embedded: published, with ``playable`` (what the player plays)."""
+    return item.published and playable is not None
 
 
 def frame_ancestor_sources(setting: str) -> list[str]:
@@ -147,3 +172,52 @@ def oembed_answer(
             thumbnail_url=thumbnail.url, thumbnail_width=thumbnail.width, thumbnail_height=thumbnail.height
         )
     return answer
+
+
+def embed_options(url: str) -> str:
+    """The embed player's options in a watch or embed page URL, as a query string for the
+    iframe (``start=12&captions=sv``); unknown or invalid ones are left out."""
+    kept = {}
+    for name, value in parse_qsl(urlsplit(url.strip()).query):
+        pattern = _EMBED_OPTIONS.get(name)
+        if pattern is not None and pattern.fullmatch(value):
+            kept[name] = value
+    return urlencode(kept)
+
+
+def thumbnail_size(
+    width: int, height: int, maxwidth: int | None, maxheight: int | None
+) -> tuple[int, int] | None:
+    """The size of the thumbnail of a ``width`` x ``height`` poster within the limits:
+    the poster's own when it fits, else the largest of ``THUMBNAIL_WIDTHS`` that fits, with
+    the poster's aspect (height even, rounded down); None when not even the smallest fits."""
+    if (maxwidth is None or width <= maxwidth) and (maxheight is None or height <= maxheight):
+        return width, height
+    for candidate, scaled in thumbnail_sizes(width, height):
+        if candidate <= (maxwidth or candidate) and scaled <= (maxheight or scaled):
+            return candidate, scaled
+    return None
+
+
+def thumbnail_sizes(width: int, height: int) -> list[tuple[int, int]]:
+    """Every size a thumbnail of a ``width`` x ``height`` poster is made in, largest first."""
+    return [(w, max(2, int(w * height / width) // 2 * 2)) for w in THUMBNAIL_WIDTHS if w < width]
+
+
+def thumbnail_key(storage: Storage, poster: MediaFile, width: int, height: int) -> str:
+    return storage.derived_key(poster.storage_key, f"{width}x{height}.jpg")
+
+
+def ensure_thumbnail(settings: Settings, storage: Storage, poster: MediaFile, width: int, height: int) -> str:
+    """The storage key of ``poster`` scaled to ``width`` x ``height``, made by ffmpeg the first
+    time and kept (written atomically: never seen half-made; removed with the poster)."""
+    key = thumbnail_key(storage, poster, width, height)
+    if not storage.exists(key):
+        with storage.scratch_path(".jpg") as output:
+            run_ffmpeg(
+                thumbnail_args(storage.path(poster.storage_key), output, width, height),
+                ffmpeg=ffmpeg_path(settings.ffmpeg_path),
+                timeout=THUMBNAIL_TIMEOUT_SECONDS,
+            )
+            storage.commit(output, key)
+    return key

@@ -54,6 +54,7 @@ def servable_file(session: Session, file_id: int, *, include_unpublished: bool) 
 def servable_track(session: Session, track_id: int, *, include_unpublished: bool) -> CaptionTrack:
     """A caption track whose item is published (or any, for editors). Raises NotFound."""
     track = session.get(CaptionTrack, track_id)
-    if track is None or not (track.item.published or include_unpublished):
+    # A draft made from speech is the editors' until one approves it, published item or not.
+    if track is None or not ((track.item.published and not track.draft) or include_unpublished):
         raise NotFound(f"no caption track with id {track_id}")
     return track

@@ -7,22 +7,40 @@ refusals reach the editor as 422 answers naming the field.
 
 from __future__ import annotations
 
-from dataclasses import asdict
-from typing import Any
+import math
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from media_service.config import Settings
-from media_service.errors import Invalid, NotFound
+from media_service.db import session_scope
+from media_service.errors import Invalid, InvalidField, NotFound
+from media_service.jobs.queue import JobQueue
 from media_service.models import FileRole, InterpreterRecording, MediaItem
-from media_service.services.captions import normalise_language
+from media_service.services import audit
 from media_service.services.cleanup import delete_after_commit
 from media_service.services.files import keep_probed_file
-from media_service.services.media import UploadBody, probe_upload, receive_upload
-from media_service.storage import Storage
+from media_service.services.ladders import order_ladder
+from media_service.services.languages import normalise_language
+from media_service.services.media import (
+    ReceivedFile,
+    UploadBody,
+    file_label,
+    found_in,
+    get_item,
+    item_kind,
+    probe_upload,
+    receive_upload,
+)
+from media_service.storage import PendingFile, Storage
 from transcode.facts import MediaFacts
+
+if TYPE_CHECKING:
+    from media_service.services.variant_freshness import Remake
 from transcode.layout import (
+    KEY_PRESETS,
     Box,
     ChromaKey,
     Crop,
@@ -36,17 +54,56 @@ SIGN_LANGUAGE_DEFAULT = "swl"
 LAYOUT_FIELDS = ("corner", "size", "margin", "crop", "key")
 
 
-class InvalidField(Invalid):
-    """A refused value, with the field it is in (``layout.crop``), like request validation."""
+def key_choice(layout: dict[str, Any]) -> str:
+    """How a stored key reads as one form choice: ``none``, a preset's name, or ``custom``."""
+    key = layout.get("key") or {}
+    colour = key.get("colour")
+    return next(
+        (name for name, value in KEY_PRESETS.items() if value == colour), "none" if not key else "custom"
+    )
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.problem = message
 
-    def to_dict(self) -> dict[str, object]:
-        problems = [{"field": self.field, "message": self.problem}]
-        return {"error": {"code": self.code, "message": self.message, "problems": problems}}
+@dataclass(frozen=True)
+class LayoutForm:
+    """A layout and offset as the editor's form sends them: text, not yet checked."""
+
+    corner: str = "bottom-right"
+    size: str = ""
+    margin: str = "0"
+    key: str = "none"
+    offset_seconds: str = "0"
+
+
+def layout_changes_from_form(recording: InterpreterRecording, form: LayoutForm) -> dict[str, Any]:
+    """The layout fields a form sets, from its text; a key colour left as it was keeps its fine
+    settings (similarity, blend, despill). Raises InvalidField."""
+    changes: dict[str, Any] = {"corner": form.corner}
+    try:
+        changes["size"] = float(form.size) if form.size.strip() else None
+        changes["margin"] = float(form.margin) if form.margin.strip() else 0.0
+    except ValueError as error:
+        raise InvalidField("layout.size", "the size and margin are numbers") from error
+    current = (recording.layout or {}).get("key")
+    if form.key == "none":
+        changes["key"] = None
+    elif form.key in KEY_PRESETS and key_choice(recording.layout or {}) != form.key:
+        changes["key"] = {"colour": form.key}
+    elif form.key not in KEY_PRESETS and form.key != "custom":
+        raise InvalidField("layout.key", f"choose none, green or blue, not {form.key!r}")
+    else:
+        changes["key"] = current
+    return changes
+
+
+def offset_from_text(value: str) -> float:
+    """An offset in seconds as typed (a decimal comma is fine); raises InvalidField."""
+    try:
+        offset = float(value.replace(",", "."))
+    except ValueError as error:
+        raise InvalidField("offset_seconds", f"{value!r} is not a number of seconds") from error
+    if not math.isfinite(offset):
+        raise InvalidField("offset_seconds", f"{value!r} is not a number of seconds")
+    return offset
 
 
 def layout_from_dict(data: dict[str, Any], offset_seconds: float = 0.0) -> InterpreterLayout:
@@ -121,7 +178,7 @@ def signer_box(item: MediaItem, recording: InterpreterRecording, layout: Interpr
     picture = _picture_size(item)
     source = item.file_with_role(FileRole.SOURCE)
     signer = MediaFacts.from_dict(recording.file.facts) if recording.file.facts else None
-    if picture is None or source is None or signer is None or signer.video is None:
+    if picture is None or source is None or not source.facts or signer is None or signer.video is None:
         return None
     try:
         interpreter_window(MediaFacts.from_dict(source.facts).duration, signer.duration, layout.offset)
@@ -156,27 +213,74 @@ def placement(item: MediaItem, recording: InterpreterRecording) -> dict[str, flo
     }
 
 
-async def store_interpreter(
-    session: Session,
+@dataclass(frozen=True)
+class _LadderOrder:
+    queue: JobQueue | None
+    settings: Settings
+
+
+async def upload_interpreter(
+    sessions: sessionmaker[Session],
     storage: Storage,
     settings: Settings,
-    item: MediaItem,
-    chunks: UploadBody,
+    item_id: int,
+    body: UploadBody,
     *,
     language: str = SIGN_LANGUAGE_DEFAULT,
     layout: dict[str, Any] | None = None,
     offset_seconds: float = 0.0,
     original_name: str = "",
     declared_length: int | None = None,
-) -> InterpreterRecording:
-    """Receive and probe an interpreter recording (with or without sound) and store it."""
+    change: audit.Change | None = None,
+    queue: JobQueue | None = None,
+) -> tuple[MediaItem, InterpreterRecording]:
+    """Receive and probe an interpreter recording (with or without sound) and add it to item
+    ``item_id``.
+
+    No database connection is held while the body streams in and is probed; then one short
+    transaction, in a worker thread, stores it with ``change``'s audit entry (so a refused
+    upload leaves none). Raises NotFound (before a byte is read), InvalidField for a bad
+    language or layout, and the upload's refusals.
+    """
     language = normalise_language(language)
     chosen = layout_from_dict(layout or {}, offset_seconds)
-    limit = settings.max_upload_bytes
-    async with receive_upload(storage, chunks, limit=limit, declared_length=declared_length) as upload:
-        facts = await run_in_threadpool(probe_upload, upload.path)
-        if not facts.has_video:
-            raise Invalid("an interpreter recording needs a video stream; this file has none")
+    # Its HLS ladder for the sign window is ordered with it (a queue and settings say where).
+    ladder = _LadderOrder(queue, settings)
+    await run_in_threadpool(item_kind, sessions, item_id)
+    async with receive_upload(
+        storage,
+        body,
+        limit=settings.max_upload_bytes,
+        declared_length=declared_length,
+        original_name=original_name,
+        idle_seconds=settings.upload_idle_seconds,
+    ) as upload:
+        return await run_in_threadpool(
+            _store, sessions, storage, item_id, upload, language, chosen, original_name, change, ladder
+        )
+
+
+def _store(
+    sessions: sessionmaker[Session],
+    storage: Storage,
+    item_id: int,
+    upload: PendingFile | ReceivedFile,
+    language: str,
+    chosen: InterpreterLayout,
+    original_name: str,
+    change: audit.Change | None,
+    ladder: _LadderOrder | None = None,
+) -> tuple[MediaItem, InterpreterRecording]:
+    facts = probe_upload(upload.path, original_name)
+    if not facts.has_video:
+        label, found = file_label(original_name), found_in(facts)
+        still = facts.video is not None and facts.video.is_still_image
+        raise Invalid.told(
+            "api_interpreter_image" if still else "api_interpreter_no_video", name=label, found=found
+        )
+    with session_scope(sessions) as session:
+        item = get_item(session, item_id, include_unpublished=True)
+        entry = change.record(session) if change is not None else None
         media_file = keep_probed_file(
             session,
             storage,
@@ -187,13 +291,62 @@ async def store_interpreter(
             sha256=upload.sha256,
             original_name=original_name,
         )
-    item.files.append(media_file)
-    recording = InterpreterRecording(
-        file=media_file, language=language, layout=layout_to_dict(chosen), offset_seconds=chosen.offset
+        item.files.append(media_file)
+        recording = InterpreterRecording(
+            file=media_file, language=language, layout=layout_to_dict(chosen), offset_seconds=chosen.offset
+        )
+        item.interpreters.append(recording)
+        session.flush()
+        if ladder is not None:
+            order_ladder(session, ladder.queue, ladder.settings, item, media_file)
+        if entry is not None:
+            audit.settle(session, entry)
+    return item, recording
+
+
+def proposed_layout(
+    recording: InterpreterRecording, changes: dict[str, Any] | None, offset_seconds: float | None
+) -> InterpreterLayout:
+    """The recording's layout with ``changes`` (only the fields given) and a new offset applied,
+    not yet checked against the picture; raises InvalidField for values that are wrong in
+    themselves."""
+    merged = {**(recording.layout or {}), **(changes or {})}
+    offset = recording.offset_seconds if offset_seconds is None else offset_seconds
+    return layout_from_dict(merged, offset)
+
+
+def layout_of_form(recording: InterpreterRecording, form: LayoutForm) -> InterpreterLayout:
+    """The layout an editor's form describes, for a preview before it is saved."""
+    return proposed_layout(
+        recording, layout_changes_from_form(recording, form), offset_from_text(form.offset_seconds)
     )
-    item.interpreters.append(recording)
-    session.flush()
-    return recording
+
+
+def save_layout_form(
+    session: Session,
+    item: MediaItem,
+    recording: InterpreterRecording,
+    form: LayoutForm,
+    *,
+    remake: Remake | None = None,
+) -> InterpreterRecording:
+    """Keep the layout and offset an editor's form describes; raises InvalidField naming the field."""
+    return update_interpreter(
+        session,
+        item,
+        recording,
+        layout=layout_changes_from_form(recording, form),
+        offset_seconds=offset_from_text(form.offset_seconds),
+        remake=remake,
+    )
+
+
+def _remake_outdated(session: Session, item: MediaItem, remake: Remake | None) -> None:
+    """Signed variants showing the recording as it was are remade (``variant_freshness``)."""
+    # Imported here: ordering variants needs this module's layout rules.
+    from media_service.services.variant_freshness import remake_outdated
+
+    remake_outdated(session, item, remake)
 
 
 def update_interpreter(
@@ -204,21 +357,22 @@ def update_interpreter(
     layout: dict[str, Any] | None = None,
     offset_seconds: float | None = None,
     language: str | None = None,
+    remake: Remake | None = None,
 ) -> InterpreterRecording:
     """Change a recording's layout (only the fields given), offset or sign language.
 
     The result must fit the item's picture: a signer too large for the safe area or an
     offset that leaves nothing of the recording on the film is refused, naming the field.
+    Signed variants placed as it was are remade as ``remake`` says.
     """
-    merged = {**(recording.layout or {}), **(layout or {})}
-    offset = recording.offset_seconds if offset_seconds is None else offset_seconds
-    chosen = layout_from_dict(merged, offset)
+    chosen = proposed_layout(recording, layout, offset_seconds)
     signer_box(item, recording, chosen)
     if language is not None:
         recording.language = normalise_language(language)
     recording.layout = layout_to_dict(chosen)
     recording.offset_seconds = chosen.offset
     session.flush()
+    _remake_outdated(session, item, remake)
     return recording
 
 
@@ -230,11 +384,18 @@ def get_interpreter(item: MediaItem, recording_id: int) -> InterpreterRecording:
 
 
 def delete_interpreter(
-    session: Session, storage: Storage, item: MediaItem, recording: InterpreterRecording
+    session: Session,
+    storage: Storage,
+    item: MediaItem,
+    recording: InterpreterRecording,
+    *,
+    remake: Remake | None = None,
 ) -> None:
-    """Remove a recording and its file."""
+    """Remove a recording and its file; signed variants showing it are remade with another
+    recording, if the item has one, as ``remake`` says."""
     key = recording.file.storage_key
     item.interpreters.remove(recording)
     item.files.remove(recording.file)
     session.flush()
     delete_after_commit(session, storage, [key])
+    _remake_outdated(session, item, remake)

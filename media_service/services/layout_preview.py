@@ -7,9 +7,9 @@ The layout need not be saved: the editor sees each change before keeping it.
 from __future__ import annotations
 
 from media_service.config import Settings
-from media_service.errors import Invalid
+from media_service.errors import Invalid, InvalidField
 from media_service.models import FileRole, InterpreterRecording, MediaItem
-from media_service.services.interpreters import InvalidField, signer_box
+from media_service.services.interpreters import LayoutForm, layout_of_form, signer_box
 from media_service.storage import Storage
 from transcode import variants as builder
 from transcode.binary import ffmpeg_path
@@ -58,3 +58,10 @@ def render_layout_preview(
         except FfmpegError as error:
             raise Invalid(f"ffmpeg could not render the preview: {error}") from error
         return output.read_bytes()
+
+
+def render_form_preview(
+    settings: Settings, storage: Storage, item: MediaItem, recording: InterpreterRecording, form: LayoutForm
+) -> bytes:
+    """The preview of the (unsaved) layout an editor's form describes; raises InvalidField."""
+    return render_layout_preview(settings, storage, item, recording, layout_of_form(recording, form))

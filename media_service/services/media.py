@@ -2,20 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import asyncio
+import errno
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import exists, func, or_, select
-from sqlalchemy.orm import Session, selectinload
-from starlette.concurrency import run_in_threadpool
+from sqlalchemy import ColumnElement, exists, func, or_, select
+from sqlalchemy.orm import Session, selectinload, sessionmaker
 
+from media_service.api_messages import API_MESSAGES
 from media_service.config import Settings
-from media_service.errors import Invalid, NotFound, TooLarge, UnsupportedMedia
+from media_service.db import session_scope
+from media_service.errors import (
+    InsufficientStorage,
+    Invalid,
+    NotFound,
+    RequestTimeout,
+    TooLarge,
+    UnsupportedMedia,
+)
+from media_service.metrics import UPLOAD_BYTES, UPLOADS
 from media_service.models import (
     CaptionTrack,
+    Document,
     FileRole,
     InterpreterRecording,
     MediaFile,
@@ -23,10 +35,13 @@ from media_service.models import (
     MediaKind,
     Variant,
     VariantKind,
+    utcnow,
 )
+from media_service.services import scratch, search
 from media_service.services.cleanup import delete_after_commit
 from media_service.services.files import keep_probed_file
 from media_service.storage import PendingFile, Storage, sha256_of
+from transcode import probe as prober
 from transcode.binary import ffmpeg_path
 from transcode.facts import MediaFacts
 from transcode.poster import poster_args
@@ -38,7 +53,7 @@ POSTER_TIMEOUT_SECONDS = 120
 
 @dataclass(frozen=True)
 class CatalogueQuery:
-    """Filters and paging for listing media."""
+    """Filters, search words and paging for listing media."""
 
     kind: MediaKind | None = None
     has_captions: bool | None = None
@@ -46,18 +61,31 @@ class CatalogueQuery:
     include_unpublished: bool = False
     page: int = 1
     per_page: int = 24
+    text: str = ""  # search words: only items holding every one, best match first
 
 
-def _item_query() -> Any:
+@dataclass(frozen=True)
+class CataloguePage:
+    """One page of a listing, the number of items matching in all, and, for a search, what
+    matched in each item on the page (title, description, cues with their times)."""
+
+    items: list[MediaItem]
+    total: int
+    matches: dict[int, list[search.Match]]
+
+
+def item_query() -> Any:
+    """Items with everything a page or an export shows of them loaded at once."""
     return select(MediaItem).options(
         selectinload(MediaItem.files),
         selectinload(MediaItem.captions),
         selectinload(MediaItem.interpreters),
         selectinload(MediaItem.variants).selectinload(Variant.file),
+        selectinload(MediaItem.documents).selectinload(Document.file),
     )
 
 
-SIGNED_VARIANTS = (VariantKind.SIGNED, VariantKind.SIGNED_CAPTIONED)
+SIGNED_VARIANTS = tuple(kind for kind in VariantKind if kind.has_signer)
 
 
 def _sign_language_clause() -> Any:
@@ -73,77 +101,137 @@ def has_sign_language(item: MediaItem) -> bool:
     return bool(item.interpreters) or any(v.kind in SIGNED_VARIANTS for v in item.variants)
 
 
-def list_items(session: Session, query: CatalogueQuery) -> tuple[list[MediaItem], int]:
-    """One page of the catalogue, newest first, and the number of items matching in all."""
-    conditions = []
+def catalogue_page(session: Session, query: CatalogueQuery) -> CataloguePage:
+    """One page of the catalogue: newest first, or for a search best match first.
+
+    The page's ids are found first on the listing's own index (see ``MediaItem``), and only
+    those items are loaded, so a deep page skips index entries rather than whole rows.
+    """
+    conditions: list[ColumnElement[bool]] = []
     if not query.include_unpublished:
         conditions.append(MediaItem.published.is_(True))
     if query.kind is not None:
         conditions.append(MediaItem.kind == query.kind)
     if query.has_captions is not None:
-        has = exists().where(CaptionTrack.item_id == MediaItem.id)
+        has = exists().where(CaptionTrack.item_id == MediaItem.id, CaptionTrack.draft.is_(False))
         conditions.append(has if query.has_captions else ~has)
     if query.has_sign_language is not None:
         signed = _sign_language_clause()
         conditions.append(signed if query.has_sign_language else ~signed)
-    total = session.scalar(select(func.count(MediaItem.id)).where(*conditions)) or 0
-    items = session.scalars(
-        _item_query()
-        .where(*conditions)
-        .order_by(MediaItem.created_at.desc(), MediaItem.id.desc())
+    hits = search.hits(session, query.text)
+    ids = select(MediaItem.id).where(*conditions)
+    counted = select(func.count(MediaItem.id)).where(*conditions)
+    if hits is not None:
+        ids = ids.join(hits, hits.c.item_id == MediaItem.id).order_by(hits.c.score)
+        counted = counted.join(hits, hits.c.item_id == MediaItem.id)
+    page_ids = session.scalars(
+        ids.order_by(MediaItem.created_at.desc(), MediaItem.id.desc())
         .limit(query.per_page)
         .offset((query.page - 1) * query.per_page)
     ).all()
-    return list(items), total
+    total = session.scalar(counted) or 0
+    loaded = {item.id: item for item in session.scalars(item_query().where(MediaItem.id.in_(page_ids)))}
+    items = [loaded[item_id] for item_id in page_ids if item_id in loaded]
+    found = search.matches(session, page_ids, query.text) if hits is not None else {}
+    return CataloguePage(items, total, found)
+
+
+def list_items(session: Session, query: CatalogueQuery) -> tuple[list[MediaItem], int]:
+    """One page of the catalogue (see ``catalogue_page``) and the number of items matching in all."""
+    page = catalogue_page(session, query)
+    return page.items, page.total
 
 
 def get_item(session: Session, item_id: int, *, include_unpublished: bool = False) -> MediaItem:
     """An item by id; unpublished ones only for editors. Raises NotFound."""
-    item = session.scalar(_item_query().where(MediaItem.id == item_id))
+    item = session.scalar(item_query().where(MediaItem.id == item_id))
     if item is None or (not item.published and not include_unpublished):
         raise NotFound(f"no media item with id {item_id}")
     return item
 
 
 def create_item(session: Session, fields: dict[str, Any]) -> MediaItem:
-    """A new, unpublished item with no file yet."""
+    """A new item with no file yet (published, if asked, from now on)."""
     item = MediaItem(**fields)
+    if item.published:
+        item.published_at = utcnow()
     session.add(item)
     session.flush()
+    search.index_item(session, item)
     return item
 
 
 def update_item(session: Session, item: MediaItem, changes: dict[str, Any]) -> MediaItem:
-    """Change an item's title, description, language, kind or published state."""
+    """Change an item's title, description, language, kind, licence or published state (the
+    first publication is dated: feeds and sitemaps list it from then)."""
     for name, value in changes.items():
         setattr(item, name, value)
+    if item.published and item.published_at is None:
+        item.published_at = utcnow()
     session.flush()
+    search.index_item(session, item)
     return item
 
 
 def delete_item(session: Session, storage: Storage, item: MediaItem) -> None:
     """Delete an item with its captions, interpreters, variants, jobs and every stored file."""
-    keys = [f.storage_key for f in item.files] + [c.storage_key for c in item.captions]
+    keys = [f.storage_key for f in item.files] + [
+        key
+        for c in [*item.captions, *item.draft_captions]
+        for key in dict.fromkeys([c.storage_key, *(r.storage_key for r in c.revisions)])
+    ]
     session.delete(item)
     session.flush()
     delete_after_commit(session, storage, keys)
 
 
-def _check_kind(item: MediaItem, facts: MediaFacts) -> None:
-    if item.kind == MediaKind.FILM and not facts.has_video:
-        raise Invalid("a film needs a video stream; this file has none (upload it as a song)")
+def file_label(original_name: str) -> str | dict[str, str]:
+    """How refusals name an uploaded file: its uploaded name in quotes, else "the file" (in
+    each language). Never Tolk's scratch name or an upload id."""
+    if original_name:
+        return f'"{original_name}"'
+    return API_MESSAGES["api_file_unnamed"]
+
+
+def _english(label: str | dict[str, str]) -> str:
+    return label["en"] if isinstance(label, dict) else label
+
+
+def found_in(facts: MediaFacts) -> str:
+    """What a file holds, in a few words for a refusal: "png 64x64", "aac sound, 2.0 s"."""
+    parts = []
+    if facts.video is not None:
+        parts.append(f"{facts.video.codec} {facts.video.width}x{facts.video.height}")
+    if facts.audio is not None:
+        parts.append(f"{facts.audio.codec} sound, {facts.duration:.1f} s")
+    return " + ".join(parts) or facts.container
+
+
+def check_kind(kind: MediaKind, facts: MediaFacts, original_name: str = "") -> None:
+    """A film needs a moving picture; a still image is neither a film nor a song; a file needs
+    a picture or sound. Raises Invalid (422) or UnsupportedMedia (415) naming the file."""
+    label, found = file_label(original_name), found_in(facts)
+    if facts.video is not None and facts.video.is_still_image and facts.audio is None:
+        raise Invalid.told("api_upload_image", name=label, found=found)
+    if kind == MediaKind.FILM and not facts.has_video:
+        raise Invalid.told("api_upload_sound_as_film", name=label, found=found)
     if not facts.has_video and facts.audio is None:
-        raise UnsupportedMedia("the file has neither a video nor an audio stream")
+        raise UnsupportedMedia.told("api_upload_unusable", name=label)
 
 
-def probe_upload(path: Path) -> MediaFacts:
-    """Probe an uploaded file, turning the prober's refusals into 415 or 422 answers."""
+def probe_upload(path: Path, original_name: str = "") -> MediaFacts:
+    """Probe an uploaded file, turning the prober's refusals into answers that name the file
+    as it was uploaded: 415 for a file that is not media or has nothing Tolk can use, 422 for a
+    damaged one."""
+    label = file_label(original_name)
     try:
-        return probe(path)
+        return probe(path, name=_english(label))
     except NotMedia as error:
-        raise UnsupportedMedia(str(error)) from error
+        raise UnsupportedMedia(str(error), key="api_upload_not_media", values={"name": label}) from error
+    except prober.UnsupportedMedia as error:
+        raise UnsupportedMedia(str(error), key="api_upload_unusable", values={"name": label}) from error
     except ProbeError as error:
-        raise Invalid(str(error)) from error
+        raise Invalid(str(error), key="api_upload_damaged", values={"name": label}) from error
 
 
 @dataclass(frozen=True)
@@ -167,6 +255,12 @@ class ReceivedFile:
 UploadBody = AsyncIterator[bytes] | ReceivedFile
 
 
+def _too_large(label: str | dict[str, str], limit: int, size: int | None = None) -> TooLarge:
+    if size is None:
+        return TooLarge.told("api_upload_over_limit", name=label, limit=limit)
+    return TooLarge.told("api_upload_too_large", name=label, size=size, limit=limit)
+
+
 @asynccontextmanager
 async def receive_upload(
     storage: Storage,
@@ -174,36 +268,62 @@ async def receive_upload(
     *,
     limit: int,
     declared_length: int | None,
+    original_name: str = "",
+    idle_seconds: float | None = None,
 ) -> AsyncIterator[PendingFile | ReceivedFile]:
     """Stream an upload into a pending file, enforcing ``limit`` while it arrives (a
-    ``ReceivedFile`` is checked and used where it lies).
+    ``ReceivedFile`` is checked and used where it lies). No database work: nothing is held
+    while the body streams in.
 
-    The file is removed on leaving unless the caller committed it into storage.
+    The file is removed on leaving unless the caller committed it into storage. While it is
+    received and probed this process holds its lock, so the sweeper never takes a live upload,
+    and takes one a crash left behind (see ``services.scratch``). A full disk is answered 507;
+    a body that sends nothing for ``idle_seconds`` is ended with 408.
     """
+    label = file_label(original_name)
     if isinstance(chunks, ReceivedFile):
         try:
             if chunks.size > limit:
-                raise TooLarge(f"the upload is {chunks.size} bytes; the limit is {limit} bytes")
+                raise _too_large(label, limit, chunks.size)
             if chunks.size == 0:
-                raise Invalid("the upload is empty")
+                raise Invalid.told("api_upload_empty", name=label)
             yield chunks
         finally:
             chunks.path.unlink(missing_ok=True)
         return
     if declared_length is not None and declared_length > limit:
-        raise TooLarge(f"the upload is {declared_length} bytes; the limit is {limit} bytes")
-    with storage.pending() as pending:
-        async for chunk in chunks:
-            pending.write(chunk)
-            if pending.size > limit:
-                raise TooLarge(f"the upload is larger than the limit of {limit} bytes")
-        pending.handle.flush()
+        raise _too_large(label, limit, declared_length)
+    with storage.pending(suffix=scratch.PUT_UPLOAD_SUFFIX) as pending:
+        scratch.hold(pending.handle.fileno())
+        iterator = chunks.__aiter__()
+        try:
+            while True:
+                try:
+                    async with asyncio.timeout(idle_seconds):
+                        chunk = await iterator.__anext__()
+                except StopAsyncIteration:
+                    break
+                except TimeoutError as error:
+                    seconds = f"{idle_seconds:g}"
+                    raise RequestTimeout.told("api_upload_stalled", seconds=seconds) from error
+                pending.write(chunk)
+                if pending.size > limit:
+                    raise _too_large(label, limit)
+            pending.handle.flush()
+        except OSError as error:
+            if error.errno in (errno.ENOSPC, errno.EDQUOT):
+                raise InsufficientStorage.told("api_upload_disk_full", name=label) from error
+            raise
         if pending.size == 0:
-            raise Invalid("the upload is empty")
+            raise Invalid.told("api_upload_empty", name=label)
+        UPLOADS.labels("plain").inc()
+        UPLOAD_BYTES.labels("plain").inc(pending.size)
         yield pending
 
 
-def render_poster(settings: Settings, source: Path, facts: MediaFacts, output: Path) -> None:
+def render_poster(
+    settings: Settings, source: Path, facts: MediaFacts, output: Path, original_name: str = ""
+) -> None:
     """Render a poster of ``source`` into ``output``; a file with no decodable picture is refused."""
     try:
         run_ffmpeg(
@@ -212,50 +332,68 @@ def render_poster(settings: Settings, source: Path, facts: MediaFacts, output: P
             timeout=POSTER_TIMEOUT_SECONDS,
         )
     except FfmpegError as error:
-        raise Invalid(f"the file could not be decoded: {error}") from error
+        label = file_label(original_name)
+        raise Invalid(
+            f"{_english(label)} could not be decoded: {error}",
+            key="api_upload_undecodable",
+            values={"name": label},
+        ) from error
 
 
-async def store_source(
-    session: Session,
-    storage: Storage,
+@dataclass(frozen=True)
+class ProbedSource:
+    """A received film or song, probed, with its poster rendered beside it in scratch."""
+
+    upload: PendingFile | ReceivedFile
+    facts: MediaFacts
+    poster: Path
+    poster_facts: MediaFacts
+
+
+@contextmanager
+def probed_source(
     settings: Settings,
-    item: MediaItem,
-    chunks: UploadBody,
+    storage: Storage,
+    upload: PendingFile | ReceivedFile,
+    kind: MediaKind,
     *,
     original_name: str = "",
-    declared_length: int | None = None,
+) -> Iterator[ProbedSource]:
+    """Probe a received upload as an item's film or song and render its poster, with no
+    database work (run it in a worker thread; it may take seconds). The poster is removed on
+    leaving unless ``keep_source`` took it."""
+    facts = probe_upload(upload.path, original_name)
+    check_kind(kind, facts, original_name)
+    with storage.scratch_path(".jpg") as poster_path:
+        render_poster(settings, upload.path, facts, poster_path, original_name)
+        yield ProbedSource(upload, facts, poster_path, probe(poster_path))
+
+
+def keep_source(
+    session: Session, storage: Storage, item: MediaItem, probed: ProbedSource, *, original_name: str = ""
 ) -> MediaFile:
-    """Receive, probe and store an item's film or song, with a poster; replaces any earlier one.
-
-    Nothing of a refused file is kept: the pending file is removed and no row is written.
-    """
-    limit = settings.max_upload_bytes
-    async with receive_upload(storage, chunks, limit=limit, declared_length=declared_length) as upload:
-        facts = await run_in_threadpool(probe_upload, upload.path)
-        _check_kind(item, facts)
-        with storage.scratch_path(".jpg") as poster_path:
-            await run_in_threadpool(render_poster, settings, upload.path, facts, poster_path)
-            poster_facts = await run_in_threadpool(probe, poster_path)
-            poster = keep_probed_file(
-                session,
-                storage,
-                poster_path,
-                poster_facts,
-                role=FileRole.POSTER,
-                size=poster_path.stat().st_size,
-                sha256=sha256_of(poster_path),
-            )
-        source = keep_probed_file(
-            session,
-            storage,
-            upload.path,
-            facts,
-            role=FileRole.SOURCE,
-            size=upload.size,
-            sha256=upload.sha256,
-            original_name=original_name,
-        )
-
+    """Store a probed film or song and its poster as ``item``'s, in the caller's transaction,
+    replacing any earlier ones (deleted once it commits)."""
+    check_kind(item.kind, probed.facts, original_name)  # the item's kind may have changed meanwhile
+    poster = keep_probed_file(
+        session,
+        storage,
+        probed.poster,
+        probed.poster_facts,
+        role=FileRole.POSTER,
+        size=probed.poster.stat().st_size,
+        sha256=sha256_of(probed.poster),
+    )
+    source = keep_probed_file(
+        session,
+        storage,
+        probed.upload.path,
+        probed.facts,
+        role=FileRole.SOURCE,
+        size=probed.upload.size,
+        sha256=probed.upload.sha256,
+        original_name=original_name,
+    )
     replaced = [f for f in item.files if f.role in (FileRole.SOURCE, FileRole.POSTER)]
     for old in replaced:
         item.files.remove(old)
@@ -263,3 +401,10 @@ async def store_source(
     item.files.extend([source, poster])
     session.flush()
     return source
+
+
+def item_kind(sessions: sessionmaker[Session], item_id: int) -> MediaKind:
+    """The kind of item ``item_id``, looked up in a short session of its own (raises NotFound):
+    an upload is refused for a missing item before a byte of it is read."""
+    with session_scope(sessions) as session:
+        return get_item(session, item_id, include_unpublished=True).kind

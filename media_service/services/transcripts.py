@@ -8,9 +8,6 @@ from media_service.models import CaptionKind, CaptionTrack, MediaItem
 from media_service.storage import Storage
 from transcode.captions import Cue, cue_plain_text, cue_voice, parse_captions
 
-# Tracks whose cues are what is said (and heard); descriptions and chapters are woven in.
-SPOKEN_KINDS = (CaptionKind.CAPTIONS, CaptionKind.SUBTITLES)
-
 
 @dataclass(frozen=True)
 class TranscriptLine:
@@ -38,8 +35,9 @@ class Transcript:
 
 
 def spoken_tracks(item: MediaItem) -> list[CaptionTrack]:
-    """The item's caption and subtitle tracks: the ones a transcript can be made from."""
-    return [track for track in item.captions if track.kind in SPOKEN_KINDS]
+    """The item's spoken tracks (``CaptionKind.is_spoken``): the ones a transcript can be made
+    from; descriptions and chapters are woven into it."""
+    return [track for track in item.captions if track.kind.is_spoken]
 
 
 def choose_track(item: MediaItem, track_id: int | None, reader_language: str) -> CaptionTrack | None:
@@ -79,7 +77,7 @@ def build_transcript(storage: Storage, item: MediaItem, track: CaptionTrack) -> 
     chapters_track = _companion(item, track, CaptionKind.CHAPTERS)
     chapters = _cues(storage, chapters_track) if chapters_track else []
     sections = [TranscriptSection(None, 0.0)]
-    sections += [TranscriptSection(cue_plain_text(c.text).strip(), c.start) for c in chapters]
+    sections += [TranscriptSection(cue_plain_text(c.text).strip(), c.start_ms / 1000) for c in chapters]
     for line in lines:
         # Each line goes to the last chapter started by its time.
         section = next(s for s in reversed(sections) if s.start <= line.start or s is sections[0])
@@ -89,4 +87,4 @@ def build_transcript(storage: Storage, item: MediaItem, track: CaptionTrack) -> 
 
 def _line(cue: Cue, kind: CaptionKind) -> TranscriptLine:
     text = " ".join(cue_plain_text(cue.text).split())
-    return TranscriptLine(cue.start, text, cue_voice(cue.text), kind)
+    return TranscriptLine(cue.start_ms / 1000, text, cue_voice(cue.text), kind)

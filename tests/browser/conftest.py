@@ -50,9 +50,15 @@ def browser():  # type: ignore[no-untyped-def]
         browser.close()
 
 
+# Playwright's wait_for_function evaluates its expression inside the page, which Tolk's
+# Content-Security-Policy (script-src 'self', no eval) forbids; test_csp_in_chromium.py runs the
+# pages with the policy in force.
+CONTEXT_OPTIONS = {"bypass_csp": True}
+
+
 @pytest.fixture
 def page(browser):  # type: ignore[no-untyped-def]
-    context = browser.new_context()
+    context = browser.new_context(**CONTEXT_OPTIONS)
     page = context.new_page()
     yield page
     context.close()
@@ -61,7 +67,8 @@ def page(browser):  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """A live service with an empty library, shared by one test module."""
-    with live_server(tmp_path_factory.mktemp("live") / "data") as running:
+    # Progressive MP4 only: test_hls_player.py has a server of its own that makes ladders.
+    with live_server(tmp_path_factory.mktemp("live") / "data", hls="false") as running:
         yield running
 
 

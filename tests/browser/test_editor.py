@@ -81,11 +81,13 @@ def test_an_upload_resumes_after_the_connection_drops(  # type: ignore[no-untype
     editor.goto(f"{server.url}/editor/items/{item_id}")
     editor.locator("form.tus-upload").evaluate("(form, size) => { form.dataset.chunkSize = size; }", chunk)
     patches: list[int] = []
+    checksums: list[str] = []
     heads: list[int] = []
 
     def drop_the_third_chunk(route, request) -> None:  # type: ignore[no-untyped-def]
         if request.method == "PATCH":
             patches.append(int(request.headers["upload-offset"]))
+            checksums.append(request.headers.get("upload-checksum", ""))
             if len(patches) == 3:
                 route.abort("connectionreset")
                 return
@@ -106,6 +108,7 @@ def test_an_upload_resumes_after_the_connection_drops(  # type: ignore[no-untype
     assert heads == [2 * chunk]
     assert patches[3] == 2 * chunk
     assert len(patches) == 6
+    assert all(c.startswith("sha256 ") for c in checksums)  # each chunk checked by the server
     item = api.get(f"/api/media/{item_id}").json()
     assert item["source"]["sha256"] == hashlib.sha256(data).hexdigest()
     assert api.get(item["source"]["url"]).content == data
@@ -123,8 +126,8 @@ def test_captions_get_a_validation_report(editor, server: LiveServer, api: httpx
     assert "Sparad: 1 textremsor." in report.inner_text()
     warnings = report.locator(".report-warnings li").all_inner_texts()
     assert warnings == [
-        "Textremsa 1 (00:00:00.000): 51,0 tecken per sekund; högst 17 hinner tittarna läsa.",
-        "Textremsa 1 (00:00:00.000): en rad har 51 tecken; håll raderna inom 42.",
+        "Rad 3: Textremsa 1 (00:00:00.000): 51,0 tecken per sekund; högst 17 hinner tittarna läsa.",
+        "Rad 3: Textremsa 1 (00:00:00.000): en rad har 51 tecken; håll raderna inom 42.",
     ]
     # A file that does not parse: the error names its line, tied to the file field.
     editor.goto(f"{server.url}/editor/items/{item_id}/captions?lang=en")

@@ -33,7 +33,8 @@ def upload_captions(page, data: bytes) -> None:  # type: ignore[no-untyped-def]
     page.locator("#field-file").set_input_files(
         files=[{"name": "t.vtt", "mimeType": "text/vtt", "buffer": data}]
     )
-    page.locator("form[enctype] button[type=submit]").click()
+    # The caption upload form (the captions tab also has one ordering captions from speech).
+    page.locator("form:has(#field-file) button[type=submit]").click()
     page.wait_for_load_state()
 
 

@@ -4,15 +4,14 @@ allow-list enforced by the browser, the embed URL's options, and axe-core on the
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from host_site import Site, host_page
 from player_fixtures import ENGLISH, SWEDISH, add_interpreter, add_track
 
 from bench.live_server import LiveServer, live_server
@@ -40,47 +39,6 @@ RECORD_EVENTS = """(names) => {
   }
 }"""
 PLAYER_MEDIA = "document.querySelector('.tp-media')"
-
-
-class Site:
-    """A tiny web server on a port of its own (so another origin) serving the pages tests set."""
-
-    def __init__(self) -> None:
-        self.pages: dict[str, str] = {}
-        pages = self.pages
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                body = pages.get(self.path.split("?")[0])
-                if body is None:
-                    self.send_error(404)
-                    return
-                data = body.encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_port}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def serve(self, path: str, html: str) -> str:
-        self.pages[path] = html
-        return self.url + path
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
-def host_page(body: str) -> str:
-    head = '<meta charset="utf-8"><title>Host</title>'
-    return f'<!doctype html><html lang="en"><head>{head}</head><body>{body}</body></html>'
 
 
 def player_iframe(server: LiveServer, item_id: int) -> str:
@@ -311,7 +269,7 @@ def test_embed_options_start_captions_sign_and_muted_autoplay(page, server, item
 
 
 def test_the_watch_page_copies_its_embed_code(browser, server, items) -> None:  # type: ignore[no-untyped-def]
-    context = browser.new_context()
+    context = browser.new_context(bypass_csp=True)  # for wait_for_function: see conftest.py
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.url)
     page = context.new_page()
     page.goto(f"{server.url}/watch/{items.film}?lang=en")

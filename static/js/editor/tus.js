@@ -3,9 +3,14 @@
 // server how much arrived (HEAD) and go on from there. The upload's URL is kept in
 // localStorage, so a reloaded page or a restarted browser resumes the same file too.
 //
-// Tolk's own rather than tus-js-client: it needs creation, PATCH and HEAD only, ships as a
-// plain module without a build step, and reports progress with XMLHttpRequest (fetch cannot
-// report upload progress).
+// Each chunk carries its SHA-256 (tus checksum extension) where the page may compute one (a
+// secure context: https or this machine), so a chunk damaged on the way is refused (460) and
+// sent again rather than stored.
+//
+// Tolk's own rather than tus-js-client: it needs creation, PATCH, HEAD and a checksum only,
+// ships as a plain module without a build step or a vendored bundle, and reports progress with
+// XMLHttpRequest (fetch cannot report upload progress). tus-js-client is the tests' referee
+// for the server (tests/test_tus_clients.py).
 
 const TUS_VERSION = "1.0.0";
 const RETRY_DELAYS_MS = [500, 1000, 3000, 5000, 10000];
@@ -16,9 +21,10 @@ export class UploadError extends Error {
     this.status = status;
   }
 
-  /** A dropped connection, an offset conflict or a busy or failing server: worth another try. */
+  /** A dropped connection, an offset conflict, a chunk damaged on the way (460) or a busy or
+   * failing server: worth another try. */
   get retryable() {
-    return this.status === 0 || this.status === 409 || this.status === 423 || this.status >= 500;
+    return [0, 408, 409, 423, 460].includes(this.status) || this.status >= 500;
   }
 }
 
@@ -31,6 +37,13 @@ function base64(text) {
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** `sha256 <base64>` of a chunk for Upload-Checksum, or null where Web Crypto is not offered. */
+async function checksum(chunk) {
+  if (!globalThis.crypto?.subtle) return null;
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", await chunk.arrayBuffer()));
+  return `sha256 ${btoa(String.fromCharCode(...digest))}`;
+}
 
 async function failure(response) {
   let message = `HTTP ${response.status}`;
@@ -140,9 +153,11 @@ export class TusUpload {
   }
 
   /** PATCHes the next chunk; resolves with the server's new offset. */
-  sendChunk() {
+  async sendChunk() {
     const start = this.offset;
     const chunk = this.file.slice(start, Math.min(start + this.options.chunkSize, this.file.size));
+    const sum = await checksum(chunk);
+    if (this.aborted) throw new Aborted("aborted");
     return new Promise((resolve, reject) => {
       const request = new XMLHttpRequest();
       this.request = request;
@@ -150,6 +165,7 @@ export class TusUpload {
       const headers = this.headers({
         "Upload-Offset": String(start),
         "Content-Type": "application/offset+octet-stream",
+        ...(sum ? { "Upload-Checksum": sum } : {}),
       });
       for (const [name, value] of Object.entries(headers)) request.setRequestHeader(name, value);
       request.upload.onprogress = (event) => this.options.onProgress?.(start + event.loaded);

@@ -1,6 +1,7 @@
 // Ordering variants through the API and following their jobs live (Server-Sent Events from
 // /api/jobs/{id}/events): each job's progress bar moves, and a live region says each quarter
-// and the end.
+// and the end. The captions page follows its speech jobs the same way; a finished one shows
+// what it made, with a link to review the draft.
 
 import { csrfHeaders, errorMessage, say } from "./common.js";
 
@@ -38,8 +39,12 @@ class JobView {
     this.stateText.className = `job-state state state-${job.state}`;
     if (job.state === "done") {
       this.status.textContent = say("editor_js_job_done", { kinds: this.kinds });
+      if (job.result && "cues" in job.result) this.showResult(job.result);
     } else if (job.state === "failed") {
-      this.status.textContent = say("editor_js_job_failed", { kinds: this.kinds, error: job.error || "" });
+      // error_message is Tolk's own wording (a speech model's problem) in the page's language.
+      const error = job.error_message || job.error || "";
+      this.status.textContent = say("editor_js_job_failed", { kinds: this.kinds, error });
+      this.showError(error);
     } else {
       const step = Math.floor(percent / ANNOUNCE_EVERY_PERCENT) * ANNOUNCE_EVERY_PERCENT;
       if (step > this.announced) {
@@ -47,6 +52,30 @@ class JobView {
         this.status.textContent = say("editor_js_job_progress", { kinds: this.kinds, percent: step });
       }
     }
+  }
+
+  showResult(result) {
+    if (this.element.querySelector(".job-result")) return;
+    const line = document.createElement("p");
+    line.className = "job-result";
+    line.textContent = result.cues
+      ? say("editor_js_speech_result", { count: result.cues })
+      : say("editor_js_speech_no_speech");
+    if (result.track_id && this.element.dataset.reviewUrl) {
+      const link = document.createElement("a");
+      link.href = this.element.dataset.reviewUrl.replace("{track}", String(result.track_id));
+      link.textContent = say("editor_js_speech_review");
+      line.append(" ", link);
+    }
+    this.element.append(line);
+  }
+
+  showError(error) {
+    if (!error || this.element.querySelector(".job-error")) return;
+    const line = document.createElement("p");
+    line.className = "job-error";
+    line.textContent = error;
+    this.element.append(line);
   }
 }
 

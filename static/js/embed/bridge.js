@@ -3,12 +3,18 @@
 //
 //   to the player:   {tolk: "command", command, value}
 //     command: "hello" (answered with "ready"), "play", "pause", "seek" (value: seconds),
-//              "captions" (value: a language such as "sv", or "off"), "sign" (value: true/false)
+//              "captions" (value: a language such as "sv", or "off"), "sign" (value: true/false),
+//              "descriptions" (value: true or "on", "extended", false or "off"),
+//              "quality" (value: "auto" or a height of `qualities`, such as 360)
 //   from the player: {tolk: "event", event, state, command?, message?}
 //     event:   "ready", "play", "pause", "seeked", "timeupdate" (at most 4 a second), "ended",
-//              "captionschange", "signchange", "error" (a command refused: command, message)
+//              "captionschange", "signchange", "descriptionschange", "qualitychange" (the
+//              choice, or the height playing, changed), "error" (a command refused: command,
+//              message)
 //     state:   {currentTime, duration, paused, ended, muted, captions, captionLanguages, sign,
-//              signAvailable}
+//              signAvailable, descriptions, descriptionsExtended, descriptionsAvailable,
+//              descriptionLanguage, quality ("auto" or the height chosen), height (playing
+//              now, or null), qualities (the heights on offer, largest first; [] without HLS)}
 //
 // Who may talk to it: only the window that frames it (event.source is window.parent), from an
 // origin the frame-ancestors setting allows; events go only to that origin, never to "*".
@@ -42,6 +48,8 @@ export class EmbedBridge {
     media.addEventListener("timeupdate", () => this.scheduleTime());
     player.root.addEventListener("tp-captionschange", () => this.send("captionschange"));
     player.root.addEventListener("tp-signchange", () => this.send("signchange"));
+    player.root.addEventListener("tp-descriptionschange", () => this.send("descriptionschange"));
+    player.root.addEventListener("tp-qualitychange", () => this.send("qualitychange"));
     this.send("ready");
   }
 
@@ -94,6 +102,22 @@ export class EmbedBridge {
           refuse(remote.player.sign.available ? "sign needs true or false" : "this item has no sign language");
         }
         break;
+      case "descriptions":
+        if (!remote.setDescriptions(value)) {
+          refuse(remote.player.descriptions.available
+            ? 'descriptions needs true, false, "on", "off" or "extended"'
+            : "this item has no audio description");
+        }
+        break;
+      case "quality": {
+        const done = remote.setQuality(value);
+        if (done === null) refuse("this item plays in one quality only");
+        else if (!done) {
+          const offered = ["auto", ...remote.player.streaming.heights].join(", ");
+          refuse(`no quality ${JSON.stringify(value)}: choose one of ${offered}`);
+        }
+        break;
+      }
       default:
         refuse(`unknown command ${JSON.stringify(command)}`);
     }

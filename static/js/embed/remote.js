@@ -22,6 +22,12 @@ export class RemoteControl {
       captionLanguages: [...player.captions.tracks.values()].map((track) => track.srclang),
       sign: Boolean(player.sign.on),
       signAvailable: player.sign.available,
+      descriptions: Boolean(player.descriptions.on),
+      descriptionsExtended: player.descriptions.extended,
+      descriptionsAvailable: player.descriptions.available,
+      descriptionLanguage: player.descriptions.available ? player.descriptions.language : null,
+      ...player.streaming.choice,
+      qualities: player.streaming.heights,
     };
   }
 
@@ -67,10 +73,45 @@ export class RemoteControl {
     return true;
   }
 
-  /** The embed URL's options: ?start=, ?captions=, ?sign=, ?autoplay= (muted). */
-  startWith({ start, captions, sign, autoplay }) {
+  /**
+   * The picture's quality: "auto" (the player adapts to the network) or one of the heights on
+   * offer. Null, with nothing changed, where there is no such choice; the host's choice is not
+   * remembered as the viewer's.
+   */
+  setQuality(value) {
+    const { streaming } = this.player;
+    const heights = streaming.heights;
+    if (!heights.length) return null;
+    if (value !== "auto" && !heights.includes(value)) return false;
+    streaming.choose(value === "auto" ? "auto" : String(value), { remember: false });
+    return true;
+  }
+
+  /**
+   * Audio description: "on" (spoken, the film plays on), "extended" (spoken, the film waiting
+   * for each description), true (spoken, in the mode the viewer chose), false or "off". False
+   * where the item has none or the value is not one of these.
+   */
+  setDescriptions(value) {
+    const { descriptions } = this.player;
+    // [on, extended], null keeping the mode as it is.
+    const choices = {
+      true: [true, null], on: [true, false], extended: [true, true], false: [false, null], off: [false, null],
+    };
+    const choice = (typeof value === "boolean" || typeof value === "string") && Object.hasOwn(choices, String(value))
+      ? choices[String(value)] : null;
+    if (!descriptions.available || !choice) return false;
+    const [on, extended] = choice;
+    if (extended !== null) descriptions.setExtended(extended);
+    descriptions.setOn(on);
+    return true;
+  }
+
+  /** The embed URL's options: ?start=, ?captions=, ?sign=, ?descriptions=, ?autoplay= (muted). */
+  startWith({ start, captions, sign, descriptions, autoplay }) {
     if (captions) this.setCaptions(captions);
     if (typeof sign === "boolean") this.setSign(sign);
+    if (descriptions) this.setDescriptions(descriptions);
     if (start > 0) this.seek(start);
     if (autoplay) this.autoplayMuted();
   }

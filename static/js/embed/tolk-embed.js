@@ -13,13 +13,19 @@
  *     player.play();                // also: pause(), seek(12.5)
  *     player.setCaptions("en");     // a language, or "off"
  *     player.setSign(true);         // the sign-language interpreter on or off
+ *     player.setDescriptions("on"); // audio description: "on", "extended" or "off" (or true/false)
+ *     player.setQuality(360);       // a height of state.qualities, or "auto"
  *   </script>
  *
  * Commands sent before the player is ready wait for it. Events: "ready", "play", "pause",
- * "seeked", "timeupdate" (at most 4 a second), "ended", "captionschange", "signchange" and
- * "error" (a refused command; the handler's second argument has `command` and `message`).
- * Every handler gets the player's state: {currentTime, duration, paused, ended, muted,
- * captions, captionLanguages, sign, signAvailable}; `player.state` keeps the latest.
+ * "seeked", "timeupdate" (at most 4 a second), "ended", "captionschange", "signchange",
+ * "descriptionschange", "qualitychange" and "error" (a refused command; the handler's second
+ * argument has `command` and `message`). Every handler gets the player's state: {currentTime,
+ * duration, paused, ended, muted, captions, captionLanguages, sign, signAvailable,
+ * descriptions, descriptionsExtended, descriptionsAvailable, descriptionLanguage, quality
+ * ("auto" or the height chosen), height (the height playing, or null), qualities (the heights
+ * on offer, largest first; [] where the film plays in one quality)}; `player.state` keeps the
+ * latest. In extended mode `paused` stays false while the film waits for a description.
  *
  * Messages are only taken from the iframe's own window at the player's origin (that of the
  * iframe's src), and commands are sent to that origin only. The player, for its part, answers
@@ -62,6 +68,12 @@
 
     /** @param {boolean} on */
     setSign(on) { this.command("sign", on); }
+
+    /** @param {boolean | "on" | "off" | "extended"} value "extended": the film waits for each description */
+    setDescriptions(value) { this.command("descriptions", value); }
+
+    /** @param {number|"auto"} height a height of `state.qualities`, or "auto" */
+    setQuality(height) { this.command("quality", height); }
 
     command(name, value) {
       if (this.ready) this.post(name, value);

@@ -1,19 +1,21 @@
 // The accessible player: native media element underneath, controls that are real buttons and
-// sliders, captions drawn by the player, an interactive transcript, chapters, and sign language
-// in a synchronised window or a burned-in variant. Without JavaScript the page keeps the native
-// controls and <track>s; this module takes over only when it runs.
+// sliders, captions drawn by the player, an interactive transcript, chapters, sign language
+// in a synchronised window or a burned-in variant, and audio description spoken by the
+// browser. Without JavaScript the page keeps the native controls and <track>s; this module
+// takes over only when it runs.
 
 import { applyCaptionStyle, Captions, CaptionStyleDialog } from "./captions.js";
 import { Chapters } from "./chapters.js";
+import { Descriptions } from "./descriptions.js";
 import { MenuButton } from "./menu.js";
 import { loadPrefs, savePrefs } from "./prefs.js";
 import { SignLanguage } from "./sign.js";
 import { Stage } from "./stage.js";
+import { Streaming } from "./quality.js";
 import { Transcript } from "./transcript.js";
 import { clamp, fill, formatTime, listen } from "./util.js";
 import { WindowControls } from "./window.js";
 
-const SPEEDS = [0.5, 0.75, 1, 1.25, 1.5, 1.75, 2];
 const SKIP_SECONDS = 5;
 const PAGE_SECONDS = 30;
 
@@ -56,10 +58,12 @@ export class Player {
     ui.controls.hidden = false;
     root.classList.add("is-enhanced");
     this.stage = new Stage(this);
+    this.streaming = new Streaming(this);  // HLS for the film and the sign window
     this.transcript = new Transcript(this);
     this.chapters = new Chapters(this);
     this.captions = new Captions(this);
     this.sign = new SignLanguage(this);
+    this.descriptions = new Descriptions(this);
     this.styleDialog = new CaptionStyleDialog(this);
     this.windowControls = new WindowControls(this.stage);
     applyCaptionStyle(root, this.prefs.captionStyle);
@@ -76,9 +80,11 @@ export class Player {
     this.captions.restore();
     this.transcript.setShown(this.prefs.transcript && this.transcript.available);
     this.sign.restore();
+    this.descriptions.restore();
     media.volume = clamp(this.prefs.volume, 0, 1);
     media.muted = this.prefs.muted;
     this.startAtLinkedTime();
+    this.streaming.start();
     this.updatePlayState();
     this.updateTime();
     this.updateVolume();
@@ -132,8 +138,9 @@ export class Player {
     else this.media.addEventListener("loadedmetadata", go, { once: true });
   }
 
+  /** The film is paused by the player itself: waiting for the signer or a description. */
   get holding() {
-    return Boolean(this.sign.sync?.holding);
+    return Boolean(this.sign.sync?.holding) || this.descriptions.holding;
   }
 
   togglePlay() {
@@ -141,6 +148,7 @@ export class Player {
       this.media.play().catch(() => {});
     } else {
       this.sign.sync?.release(false);
+      this.descriptions.interrupt();
       this.media.pause();
     }
   }
@@ -155,12 +163,14 @@ export class Player {
   }
 
   setRate(rate) {
-    this.media.playbackRate = clamp(rate, SPEEDS[0], SPEEDS.at(-1));
+    const speeds = this.config.speeds;  // the speed menu's, from the server
+    this.media.playbackRate = clamp(rate, speeds[0], speeds.at(-1));
   }
 
   stepRate(direction) {
-    const index = SPEEDS.findIndex((speed) => speed >= this.media.playbackRate - 1e-6);
-    this.setRate(SPEEDS[clamp((index < 0 ? SPEEDS.length - 1 : index) + direction, 0, SPEEDS.length - 1)]);
+    const speeds = this.config.speeds;
+    const index = speeds.findIndex((speed) => speed >= this.media.playbackRate - 1e-6);
+    this.setRate(speeds[clamp((index < 0 ? speeds.length - 1 : index) + direction, 0, speeds.length - 1)]);
   }
 
   toggleFullscreen() {
@@ -275,6 +285,7 @@ export class Player {
       c: () => this.captions.hasTracks && this.captions.toggle(),
       t: () => this.transcript.available && this.transcript.setShown(this.transcript.section.hidden),
       s: () => this.sign.toggle(),
+      d: () => this.descriptions.toggle(),
       f: () => this.toggleFullscreen(),
       "?": () => this.ui.helpDialog.showModal(),
     };

@@ -19,6 +19,12 @@ const DEFAULTS = {
   // The movable window's place and size in each layout ({x, y, size}); null until moved.
   windows: { over: null, beside: null, large: null },
   transcript: false,
+  // Audio description: spoken or not, the film waiting for it (extended), its speech rate,
+  // and whether its text also goes to screen readers.
+  descriptions: false,
+  descriptionsExtended: false,
+  descriptionRate: 1,
+  descriptionsText: true,
   volume: 1,
   muted: false,
 };

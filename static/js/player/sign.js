@@ -77,9 +77,10 @@ export class SignLanguage {
     const { player } = this;
     this.layoutWrap.hidden = !on;
     if (on) {
-      if (!this.signer.src) {
-        this.signer.src = player.config.interpreter.url;
+      if (!this.signerLoaded) {
+        this.signerLoaded = true;
         this.signer.preload = "auto";
+        player.streaming.playSigner(this.signer);  // its HLS ladder, else the recording
       }
       this.setLayout(player.prefs.signLayout);
       this.sync.start();
@@ -107,10 +108,12 @@ export class SignLanguage {
       if (moment.playing) media.play().catch(() => {});
     }, { once: true });
     if (on) {
+      this.player.streaming.release();
       media.src = this.variant.url;
     } else {
       media.removeAttribute("src");  // back to the <source> the page gave
       media.load();
+      this.player.streaming.resume();
     }
     captions.suppress(on && this.variant.captioned);
     this.player.announce(on ? this.player.strings.player_signed_version : "");

@@ -1,5 +1,5 @@
 // The interactive transcript beside the film: built from the caption cues (with chapter
-// headings), the current cue highlighted, a click or Enter on a cue seeks there, and a search
+// headings, and the audio description's cues among them, marked), the current cue highlighted, a click or Enter on a cue seeks there, and a search
 // that marks what matches. One tab stop: the arrow keys move between cues.
 
 import { formatTime, fill } from "./util.js";
@@ -77,7 +77,10 @@ export class Transcript {
   build() {
     const element = document.getElementById(this.trackId);
     if (!this.section || !element?.track.cues) return;
-    this.cues = [...element.track.cues];
+    // Descriptions belong in a text alternative too (WCAG 1.2.8): in time order, marked.
+    const described = this.player.descriptions?.transcriptCues() || [];
+    this.cues = [...element.track.cues, ...described].sort((a, b) => a.startTime - b.startTime);
+    this.described = new Set(described);
     const chapters = this.player.chapters?.cues || [];
     const parts = [];
     let list = null;
@@ -125,7 +128,17 @@ export class Transcript {
     const text = document.createElement("span");
     text.className = "tp-cue-line";
     text.textContent = cue.getCueAsHTML().textContent.replace(/\s+/g, " ").trim();
-    button.append(time, " ", text);
+    button.append(time, " ");
+    if (this.described?.has(cue)) {
+      item.className = "tp-cue-description";
+      const label = document.createElement("span");
+      label.className = "tp-cue-label";
+      label.lang = this.player.config.lang;
+      label.textContent = `${this.player.strings.player_transcript_description}: `;
+      text.lang = cue.track.language;
+      button.append(label);
+    }
+    button.append(text);
     item.append(button);
     return item;
   }

@@ -1,0 +1,192 @@
+"""docs/deployment.md followed: nginx, with deploy/nginx/tolk.conf as it is in the repository,
+in front of two ``tolk serve`` processes; a film uploaded, fetched (HEAD, Range) and played
+through it. Needs nginx (``scripts/setup`` installs it as root); skipped with a message without."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from bench.live_server import free_port, operator_token, start_serving, stop_serving
+
+CONFIG = Path(__file__).resolve().parents[2] / "deploy" / "nginx" / "tolk.conf"
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+
+
+def _test_config(ports: list[int], listen: int) -> str:
+    """The repository's file with only its lines marked ``test:`` changed."""
+    text = CONFIG.read_text()
+    text, listens = re.subn(r"listen 80;  # test: listen port", f"listen 127.0.0.1:{listen};", text)
+    for index, port in enumerate(ports, 1):
+        text, count = re.subn(
+            rf"server 127\.0\.0\.1:\d+;  # test: API process {index}", f"server 127.0.0.1:{port};", text
+        )
+        assert count == 1, f"deploy/nginx/tolk.conf lost its line for API process {index}"
+    assert listens == 1, "deploy/nginx/tolk.conf lost its listen line"
+    return text
+
+
+def _main_config(prefix: Path) -> str:
+    """nginx.conf around the included file: everything nginx writes kept under ``prefix``."""
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    temps = "".join(
+        f"{kind}_temp_path {prefix / kind};\n"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    return (
+        f"{user}daemon off;\nworker_processes 1;\n"
+        f"pid {prefix / 'nginx.pid'};\nerror_log {prefix / 'error.log'};\n"
+        "events { worker_connections 256; }\n"
+        "http {\n"
+        "log_format upstream '$request_method $uri $status $upstream_addr';\n"
+        f"access_log {prefix / 'access.log'} upstream;\n{temps}"
+        f"include {prefix / 'tolk.conf'};\n"
+        "}\n"
+    )
+
+
+def _wait_for_port(port: int, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"nginx exited: {process.stderr.read().decode() if process.stderr else ''}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError("nginx did not listen within 10 s")
+
+
+class Site:
+    def __init__(self, url: str, prefix: Path, token: str, ports: list[int]) -> None:
+        self.url = url
+        self.ports = ports
+        self.prefix = prefix
+        self.token = token
+
+    def upstreams(self) -> set[str]:
+        """The API processes nginx passed requests to, from its access log."""
+        lines = (self.prefix / "access.log").read_text().splitlines()
+        return {line.rsplit(" ", 1)[-1] for line in lines} - {"-"}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    if not Path(NGINX).exists():
+        pytest.skip(f"nginx tests skipped: nginx not found at {NGINX} (scripts/setup installs it as root)")
+    prefix = tmp_path_factory.mktemp("nginx")
+    data_dir = tmp_path_factory.mktemp("live") / "data"
+    listen, ports = free_port(), [free_port(), free_port()]
+    url = f"http://127.0.0.1:{listen}"
+    env = {
+        **os.environ,
+        "TOLK_DATA_DIR": str(data_dir),
+        "TOLK_PUBLIC_URL": url,
+        "TOLK_HLS": "false",
+        "TOLK_FORWARDED_ALLOW_IPS": "127.0.0.1",
+        "TOLK_METRICS": "loopback",
+    }
+    # One process runs the jobs, the other only answers: as with `tolk worker`s elsewhere.
+    api = [
+        start_serving({**env, "TOLK_WORKERS": workers}, f"http://127.0.0.1:{port}", port)
+        for port, workers in zip(ports, ["1", "0"], strict=True)
+    ]
+    (prefix / "tolk.conf").write_text(_test_config(ports, listen))
+    (prefix / "nginx.conf").write_text(_main_config(prefix))
+    nginx = subprocess.Popen(
+        [NGINX, "-p", str(prefix), "-c", str(prefix / "nginx.conf")], stderr=subprocess.PIPE
+    )
+    try:
+        _wait_for_port(listen, nginx)
+        yield Site(url, prefix, operator_token(env, "nginx"), ports)
+    finally:
+        nginx.terminate()
+        nginx.wait(timeout=10)
+        for process in api:
+            stop_serving(process)
+
+
+@pytest.fixture(scope="module")
+def played(site: Site, film: Path) -> dict:
+    """A published film uploaded through nginx, streamed (not buffered: chunks of a generator)."""
+    headers = {"Authorization": f"Bearer {site.token}"}
+    with httpx.Client(base_url=site.url, headers=headers, timeout=30) as client:
+        item = client.post("/api/media", json={"kind": "film", "title": "Genom nginx", "published": True})
+        assert item.status_code == 201, item.text
+        data = film.read_bytes()
+        chunks = (data[i : i + 8192] for i in range(0, len(data), 8192))
+        stored = client.put(f"/api/media/{item.json()['id']}/file?filename=film.mp4", content=chunks)
+        assert stored.status_code in (200, 201), stored.text
+        return client.get(f"/api/media/{item.json()['id']}").json()
+
+
+def _source_url(item: dict) -> str:
+    return item["source"]["url"]
+
+
+def test_a_film_uploaded_through_nginx_is_served_whole_with_head_and_ranges(
+    site: Site, played: dict, film: Path
+) -> None:
+    data = film.read_bytes()
+    url = site.url + _source_url(played)
+    head = httpx.head(url)
+    assert head.status_code == 200
+    assert int(head.headers["content-length"]) == len(data)
+    assert head.headers["accept-ranges"] == "bytes"
+    assert head.content == b""
+    whole = httpx.get(url)
+    assert whole.content == data
+    first = httpx.get(url, headers={"Range": "bytes=0-99"})
+    assert first.status_code == 206
+    assert first.headers["content-range"] == f"bytes 0-99/{len(data)}"
+    assert first.content == data[:100]
+    tail = httpx.get(url, headers={"Range": "bytes=-500", "If-Range": head.headers["etag"]})
+    assert tail.status_code == 206 and tail.content == data[-500:]
+    several = httpx.get(url, headers={"Range": "bytes=0-9,200-209"})
+    assert several.status_code == 206
+    assert several.headers["content-type"].startswith("multipart/byteranges")
+    assert data[200:210] in several.content
+    unchanged = httpx.get(url, headers={"If-None-Match": head.headers["etag"]})
+    assert unchanged.status_code == 304
+
+
+def test_requests_are_shared_between_both_api_processes(site: Site) -> None:
+    for _ in range(6):
+        assert httpx.get(site.url + "/healthz").json() == {"status": "alive"}
+    assert len(site.upstreams()) == 2, site.upstreams()
+
+
+def test_nginx_keeps_metrics_from_the_internet_and_readiness_answers(site: Site) -> None:
+    assert httpx.get(site.url + "/metrics").status_code == 404
+    assert httpx.get(site.url + "/readyz").json()["status"] == "ready"
+
+
+def test_loopback_metrics_are_open_only_to_this_host_unrelayed(site: Site) -> None:
+    """Metrics set to loopback answer a scraper on this host, never a relayed request (nginx on
+    this host relays from 127.0.0.1 too), whatever it claims."""
+    direct = httpx.get(f"http://127.0.0.1:{site.ports[0]}/metrics")
+    assert direct.status_code == 200 and "tolk_request_duration_seconds" in direct.text
+    spoofed = httpx.get(f"http://127.0.0.1:{site.ports[0]}/metrics", headers={"X-Forwarded-For": "127.0.0.1"})
+    assert spoofed.status_code == 403
+
+
+def test_chromium_plays_the_film_through_nginx(site: Site, played: dict, page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(site.url + played["watch_url"])
+    page.locator("video").first.evaluate("v => { v.muted = true; return v.play(); }")
+    page.wait_for_function("() => document.querySelector('video').currentTime > 0.5", timeout=15000)
+    page.evaluate("""() => new Promise((resolve) => {
+        const v = document.querySelector('video');
+        v.addEventListener('seeked', resolve, { once: true });
+        v.currentTime = 1.5;
+    })""")
+    assert page.evaluate("() => document.querySelector('video').currentTime") >= 1.4
