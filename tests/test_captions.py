@@ -727,3 +727,16 @@ def test_caption_report_merges_reading_notes_and_quality_by_line() -> None:
     assert "2 bildrutor vid 25 bilder/s" in report[2].message_sv
     # At 12.5 fps two frames are 160 ms: the same gap; at 50 fps 40 ms is exactly two frames.
     assert [n.code for n in caption_report(read_captions(data), frame_rate=50)][-1] == "quality.too_short"
+
+
+def test_an_uploads_report_names_fifty_notes_of_a_kind_and_counts_the_rest() -> None:
+    from transcode.captions.files import NOTES_PER_CODE, normalise_captions
+
+    cues = "".join(f"\n00:00:{n:02d}.000 --> 00:00:{n:02d}.500\nKort {n}\n" for n in range(59))
+    report = normalise_captions(f"WEBVTT\n{cues}".encode(), "kort.vtt", with_report=True).report
+    short = [note for note in report if note.code == "quality.too_short"]
+    assert len(short) == NOTES_PER_CODE
+    (more,) = [note for note in report if note.code == "report.more"]
+    assert more.message_en.startswith("9 more notes like this (quality.too_short)")
+    assert more.message_sv.startswith("9 fler anmärkningar av samma slag")
+    assert report[-1] is more  # after those it stands for

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 
 from transcode.captions.cuetext import cue_plain_text
 from transcode.captions.decoding import decode_lines
-from transcode.captions.model import CaptionDocument, CaptionError, CaptionNote, Cue, NoteList
+from transcode.captions.model import CaptionDocument, CaptionError, CaptionNote, Cue, NoteList, Severity
 from transcode.captions.quality import quality_notes
 from transcode.captions.srt import read_srt
 from transcode.captions.webvtt import read_webvtt, write_webvtt
@@ -61,24 +63,72 @@ def plain_cues(document: CaptionDocument) -> tuple[PlainCue, ...]:
     return tuple(PlainCue(cue.start_ms, " ".join(cue_plain_text(cue.text).split())) for cue in document.cues)
 
 
+# An upload's answer names at most this many notes of one kind (code); the rest are counted in
+# one note. A file of 120,000 cues each too short would otherwise answer 120,000 notes that no
+# one reads, and carrying them (from the worker process, into JSON) stalls the server.
+NOTES_PER_CODE = 50
+
+
+def brief_report(notes: Iterable[CaptionNote], per_code: int = NOTES_PER_CODE) -> list[CaptionNote]:
+    """``notes`` with at most ``per_code`` of each code, in order; for each code with more, a
+    note ``report.more`` after them that says how many more there are (of the worst severity)."""
+    kept: list[CaptionNote] = []
+    seen: Counter[str] = Counter()
+    worst: dict[str, CaptionNote] = {}
+    for note in notes:
+        seen[note.code] += 1
+        if seen[note.code] <= per_code:
+            kept.append(note)
+        elif note.code not in worst or note.severity is Severity.ERROR:
+            worst[note.code] = note
+    for code, note in worst.items():
+        more = seen[code] - per_code
+        kept.append(
+            CaptionNote(
+                "report.more",
+                note.severity,
+                f"{more} more notes like this ({code}) are not listed: fix those above, then upload again.",
+                f"{more} fler anmärkningar av samma slag ({code}) visas inte: "
+                "rätta dem ovan, ladda sedan upp igen.",
+            )
+        )
+    return kept
+
+
 @dataclass(frozen=True)
 class NormalisedCaptions:
     """A caption file as Tolk stores it: its normalised WebVTT, how many cues, the format it
     was read from, its cues as plain text, and (when asked for) the report on it
-    (``caption_report``). Made in one go so that storing it never reads the file again."""
+    (``brief_report`` of ``caption_report``). Made in one go so that storing it never reads the
+    file again."""
 
     webvtt: bytes
     cue_count: int
     source_format: str
-    plain: tuple[PlainCue, ...] = ()
+    # The plain cues as two tuples, not PlainCue objects: made in a worker process, they come
+    # back as a few large objects, which unpickle fast (120,000 small objects would hold the
+    # server's interpreter lock for most of a second).
+    plain_starts: tuple[int, ...] = ()
+    plain_texts: tuple[str, ...] = ()
     report: tuple[CaptionNote, ...] = ()
+
+    @property
+    def plain(self) -> Iterator[PlainCue]:
+        """Every cue as plain text, in order (see ``plain_cues``)."""
+        return map(PlainCue, self.plain_starts, self.plain_texts)
 
 
 def normalised(document: CaptionDocument, *, with_report: bool = False) -> NormalisedCaptions:
     """``document`` written as normalised WebVTT (raises ValueError as ``write_webvtt``)."""
-    report = tuple(caption_report(document)) if with_report else ()
+    report = tuple(brief_report(caption_report(document))) if with_report else ()
+    plain = plain_cues(document)
     return NormalisedCaptions(
-        write_webvtt(document), len(document.cues), document.source_format, plain_cues(document), report
+        write_webvtt(document),
+        len(document.cues),
+        document.source_format,
+        tuple(cue.start_ms for cue in plain),
+        tuple(cue.text for cue in plain),
+        report,
     )
 
 
