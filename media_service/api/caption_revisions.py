@@ -18,7 +18,7 @@ from media_service.api.schemas import CaptionOut, JsonMilliseconds, Timestamp, c
 from media_service.deps import EditorActor, RemakeDep, RequireEditor, SessionDep, StorageDep
 from media_service.models import CaptionRevision, CaptionTrack
 from media_service.openapi import MAX_ID, Id, errors
-from media_service.services import caption_revisions, captions, media
+from media_service.services import caption_revisions, captions, media, speech_spans
 from transcode.captions import CaptionNote, Cue
 
 router = APIRouter(prefix="/{track_id:int}")
@@ -146,6 +146,23 @@ def _saved_out(saved: caption_revisions.SavedRevision) -> RevisionSaved:
         revision=revision_out(saved.track, saved.revision),
         notes=[_note_out(n) for n in saved.notes],
         jobs=[job_out(j, editor=True) for j in saved.jobs],
+    )
+
+
+class SpanOut(BaseModel):
+    start_ms: int
+    end_ms: int
+
+
+class TimingOut(BaseModel):
+    status: str = Field(
+        description="`found`, `finding` (a `find_speech` job is under way), `unknown` or `no_sound`"
+    )
+    speech: list[SpanOut] = Field(description="Where the film has speech (sound in the speech band)")
+    duration_ms: int | None
+    words_per_minute: int = Field(description="The describer's pace the warnings assume")
+    notes: list[NoteOut] = Field(
+        description="`description.overlaps_speech` and `description.longer_than_gap`, per cue"
     )
 
 
@@ -317,4 +334,23 @@ def download_revision(
         caption_revisions.revision_download(storage, revision, file_format),
         media_type=caption_revisions.DOWNLOAD_TYPES[file_format],
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.get(
+    "/timing",
+    response_model=TimingOut,
+    dependencies=[RequireEditor],
+    summary="A description track against the film's speech",
+)
+def get_timing(item_id: Id, track_id: Id, session: SessionDep, storage: StorageDep) -> TimingOut:
+    """Where the film has speech, and a warning for each description that overlaps it or is
+    longer than its pause at the describer's pace. 422 for a track not of kind `descriptions`."""
+    timing = speech_spans.description_timing(storage, _track(session, item_id, track_id))
+    return TimingOut(
+        status=timing.status.value,
+        speech=[SpanOut(start_ms=start, end_ms=end) for start, end in timing.speech],
+        duration_ms=timing.duration_ms,
+        words_per_minute=timing.words_per_minute,
+        notes=[_note_out(n) for n in timing.notes],
     )
