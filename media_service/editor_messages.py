@@ -391,8 +391,8 @@ CAPTION_EDITOR_MESSAGES: dict[str, dict[str, str]] = {
     "editor_ce_text": {"sv": "Text", "en": "Text"},
     "editor_ce_timing": {"sv": "Tal och syntolkning", "en": "Speech and descriptions"},
     "editor_ce_speech_found": {
-        "sv": "Filmen har tal på {count} ställen. Syntolkningen hör hemma i pauserna mellan dem.",
-        "en": "The film has speech in {count} places. Descriptions belong in the pauses between them.",
+        "sv": "Ställen med tal i filmen: {count}. Syntolkningen hör hemma i pauserna mellan dem.",
+        "en": "Stretches of speech in the film: {count}. Descriptions belong in the pauses between them.",
     },
     "editor_ce_speech_finding": {
         "sv": "Tolk letar efter talet i filmen. Ladda om sidan om en stund för att se det.",
