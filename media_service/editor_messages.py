@@ -333,6 +333,7 @@ EDITOR_MESSAGES: dict[str, dict[str, str]] = {
         "sv": "Objektet är skapat. Ladda upp filmen eller sången.",
         "en": "The item is made. Upload its film or song.",
     },
+    "editor_job_find_speech": {"sv": "Tal i filmen", "en": "Speech in the film"},
     "editor_notice_finding_speech": {
         "sv": "Tolk letar efter talet i filmen.",
         "en": "Tolk is finding the speech in the film.",

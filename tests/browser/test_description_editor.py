@@ -1,7 +1,8 @@
 """The caption editor for a description track in headless Chromium: the film's speech (found
 by the ``find_speech`` job from espeak-ng's voice at a known time) on the timeline beside the
 descriptions, a warning for the description over the speech and for the one too long for its
-pause, kept live as the editor types; finding the speech on request; axe in sv and en."""
+pause, kept live as the editor types; finding the speech on request; axe in sv and en (the
+editor, and the jobs list naming the job that found the speech)."""
 
 from __future__ import annotations
 
@@ -163,4 +164,9 @@ def test_the_description_editor_has_no_axe_violations(  # type: ignore[no-untype
     page.keyboard.press("Alt+KeyL")
     page.keyboard.press("ArrowDown")
     assert page.locator("html").get_attribute("lang") == language
+    assert_no_violations(page)
+    # The job that found the speech is listed, by name, with the item's other jobs.
+    page.goto(f"{server.url}/editor/items/{item_id}/variants")
+    named = {"sv": "Tal i filmen", "en": "Speech in the film"}[language]
+    assert named in page.locator("ul.jobs .job-kinds").all_inner_texts()
     assert_no_violations(page)
