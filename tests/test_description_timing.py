@@ -112,6 +112,9 @@ def test_a_description_longer_than_its_pause_is_warned_with_the_times() -> None:
         (1, "description.longer_than_gap")
     ]
     assert timing_notes([Cue(7500, 8000, text)], [(1000, 2500)], None) == []
+    # A cue after the film's end has no pause left (not a negative one).
+    [after_end] = timing_notes([Cue(9500, 9900, text)], [(1000, 2500)], 9000)
+    assert after_end.message_en.endswith("but the pause lasts 0.0 s.")
 
 
 def test_a_description_that_starts_in_speech_is_warned_once() -> None:

@@ -6,6 +6,8 @@ editor, and the jobs list naming the job that found the speech)."""
 
 from __future__ import annotations
 
+import re
+
 import httpx
 import pytest
 from editor_fixtures import add_account, log_in, new_item
@@ -170,3 +172,49 @@ def test_the_description_editor_has_no_axe_violations(  # type: ignore[no-untype
     named = {"sv": "Tal i filmen", "en": "Speech in the film"}[language]
     assert named in page.locator("ul.jobs .job-kinds").all_inner_texts()
     assert_no_violations(page)
+
+
+PARITY_SPEECH = [(1000, 2500), (6000, 7000)]
+PARITY_CUES = [
+    (0, 900, "Ett rum."),
+    (2000, 2600, "Han går."),
+    (3000, 4000, " ".join(["ord"] * 10)),
+    (2600, 5950, "<i>En</i> &amp; två\ntre fyra"),
+    (7500, 8000, "En lång mening som inte hinner sägas före filmens slut alls."),
+    (1500, 1500, "Tom tid."),
+    (9500, 9900, "Efter slutet."),
+]
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_the_editors_rule_is_the_servers_rule(  # type: ignore[no-untyped-def]
+    page, server: LiveServer, language: str
+) -> None:
+    """The script's warnings (codes, cues and numbers) are the server's for the same cues."""
+    from transcode.captions import Cue
+    from transcode.captions.description_timing import WORDS_PER_MINUTE, timing_notes
+
+    page.goto(f"{server.url}/?lang={language}")
+    found = page.evaluate(
+        """async ([cues, speech, wpm, language]) => {
+            const { timingWarnings } = await import("/static/js/editor/description-timing.js");
+            const timing = { status: "found", speech, durationMs: 9000, wordsPerMinute: wpm };
+            const shaped = cues.map(([start, end, text]) => ({ start, end, text }));
+            return timingWarnings(shaped, timing, language).flatMap((warnings, index) =>
+                warnings.map((w) => [index + 1, w.code, w.values.needed || w.values.from || "",
+                                     w.values.available || w.values.to || ""]));
+        }""",
+        [PARITY_CUES, PARITY_SPEECH, WORDS_PER_MINUTE, language],
+    )
+    expected = []
+    for note in timing_notes([Cue(*cue) for cue in PARITY_CUES], PARITY_SPEECH, 9000):
+        message = note.message(language)
+        code = note.code.removeprefix("description.")
+        if code == "overlaps_speech":
+            heard = message.split("(")[2].split(")")[0]
+            values = heard.split("–")
+        else:
+            values = re.findall(r"(?:about|ungefär|lasts|pausen är) (\S+) s", message)
+        expected.append([note.cue, code, *values])
+    assert found == expected
+    assert {row[1] for row in found} == {"overlaps_speech", "longer_than_gap"}

@@ -69,7 +69,8 @@ def timing_notes(cues: Sequence[Cue], speech: Sequence[Span], duration_ms: int |
         pause_end = spans[following][0] if following < len(spans) else duration_ms
         if pause_end is None:
             continue
-        available, needed = pause_end - cue.start_ms, spoken_ms(cue.text)
+        # A cue past the film's end has no pause left at all.
+        available, needed = max(0, pause_end - cue.start_ms), spoken_ms(cue.text)
         if needed > available:
             notes.append(
                 _note(

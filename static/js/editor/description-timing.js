@@ -39,7 +39,7 @@ export function timingWarnings(cues, timing, language) {
     if (before >= 0 && spans[before][1] > cue.start) return; // in speech: the overlap says it
     const pauseEnd = following >= 0 ? spans[following][0] : timing.durationMs;
     if (pauseEnd === null || pauseEnd === undefined) return;
-    const available = pauseEnd - cue.start;
+    const available = Math.max(0, pauseEnd - cue.start); // past the film's end: no pause left
     const needed = spokenMs(cue.text, timing.wordsPerMinute);
     if (needed > available) {
       warnings[index].push({
