@@ -5,7 +5,7 @@ description track ordering the ``find_speech`` job, the spans stored, the warnin
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -257,3 +257,56 @@ def test_a_new_film_has_its_speech_found_again(api: Api, spoken: SpokenFilm, fil
         timeout=60,
     )
     assert second["speech"][0]["start_ms"] / 1000 == pytest.approx(spoken.span[0], abs=SPAN_TOLERANCE)
+
+
+def test_an_editor_has_the_speech_found_on_request(
+    api: Api, spoken: SpokenFilm, make_media: Callable[..., Path]
+) -> None:
+    item = api.item_with_film(spoken.path)
+    added = api.client.post(
+        f"/api/media/{item['id']}/captions",
+        files={"file": ("sv.vtt", descriptions(spoken))},
+        data={"language": "sv"},
+        headers=api.auth,
+    )
+    track_id = added.json()["id"]
+    # Made a description track afterwards: nothing has looked for the speech yet.
+    changed = api.client.patch(
+        f"/api/media/{item['id']}/captions/{track_id}", json={"kind": "descriptions"}, headers=api.auth
+    )
+    assert changed.status_code == 200, changed.text
+    unknown = timing(api, item["id"], track_id)
+    assert (unknown["status"], unknown["speech"], unknown["notes"]) == ("unknown", [], [])
+    ordered = api.client.post(f"/api/media/{item['id']}/captions/{track_id}/timing/speech", headers=api.auth)
+    assert ordered.status_code == 202, ordered.text
+    assert ordered.json()["status"] in ("finding", "found")
+    answer = wait_until(
+        lambda: (t := timing(api, item["id"], track_id))["status"] == "found" and t, timeout=60
+    )
+    assert [n["code"] for n in answer["notes"]] == [
+        "description.overlaps_speech",
+        "description.longer_than_gap",
+    ]
+    # Asked again, nothing more is done.
+    again = api.client.post(f"/api/media/{item['id']}/captions/{track_id}/timing/speech", headers=api.auth)
+    assert again.status_code == 202 and again.json()["status"] == "found"
+    jobs = api.client.get(f"/api/media/{item['id']}/jobs", headers=api.auth).json()
+    assert len([job for job in jobs if job["kind"] == "find_speech"]) == 1
+
+    # A silent film has no speech to find: said so, and nothing is queued.
+    silent = api.item_with_film(make_media("film", audio=False))
+    described = api.client.post(
+        f"/api/media/{silent['id']}/captions",
+        files={"file": ("sv.vtt", descriptions(spoken))},
+        data={"language": "sv", "kind": "descriptions"},
+        headers=api.auth,
+    ).json()
+    assert timing(api, silent["id"], described["id"])["status"] == "no_sound"
+    refused = api.client.post(
+        f"/api/media/{silent['id']}/captions/{described['id']}/timing/speech",
+        headers={**api.auth, "Accept-Language": "sv"},
+    )
+    assert refused.status_code == 422
+    assert "ingen film eller sång med ljud" in refused.json()["error"]["message"]
+    silent_jobs = api.client.get(f"/api/media/{silent['id']}/jobs", headers=api.auth).json()
+    assert all(job["kind"] != "find_speech" for job in silent_jobs)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Query, Response, UploadFile, status
+from fastapi import APIRouter, File, Query, Request, Response, UploadFile, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from media_service.api.jobs import JobOut, job_out
@@ -337,6 +337,16 @@ def download_revision(
     )
 
 
+def _timing_out(timing: speech_spans.DescriptionTiming) -> TimingOut:
+    return TimingOut(
+        status=timing.status.value,
+        speech=[SpanOut(start_ms=start, end_ms=end) for start, end in timing.speech],
+        duration_ms=timing.duration_ms,
+        words_per_minute=timing.words_per_minute,
+        notes=[_note_out(n) for n in timing.notes],
+    )
+
+
 @router.get(
     "/timing",
     response_model=TimingOut,
@@ -346,11 +356,20 @@ def download_revision(
 def get_timing(item_id: Id, track_id: Id, session: SessionDep, storage: StorageDep) -> TimingOut:
     """Where the film has speech, and a warning for each description that overlaps it or is
     longer than its pause at the describer's pace. 422 for a track not of kind `descriptions`."""
-    timing = speech_spans.description_timing(storage, _track(session, item_id, track_id))
-    return TimingOut(
-        status=timing.status.value,
-        speech=[SpanOut(start_ms=start, end_ms=end) for start, end in timing.speech],
-        duration_ms=timing.duration_ms,
-        words_per_minute=timing.words_per_minute,
-        notes=[_note_out(n) for n in timing.notes],
-    )
+    return _timing_out(speech_spans.description_timing(storage, _track(session, item_id, track_id)))
+
+
+@router.post(
+    "/timing/speech",
+    response_model=TimingOut,
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Find where the film has speech",
+)
+def find_speech(
+    item_id: Id, track_id: Id, request: Request, session: SessionDep, storage: StorageDep, actor: EditorActor
+) -> TimingOut:
+    """Queues a `find_speech` job unless the film's speech is known or being found (the answer's
+    `status` then says which). 422 for a film without sound or a track not of kind
+    `descriptions`."""
+    track = _track(session, item_id, track_id)
+    return _timing_out(speech_spans.find_speech(session, request.app.state.job_queue, storage, track))

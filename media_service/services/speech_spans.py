@@ -85,11 +85,17 @@ def order_speech_detection(session: Session, queue: JobQueue, item: MediaItem) -
     return job
 
 
-def find_speech(session: Session, queue: JobQueue, item: MediaItem) -> Job | None:
-    """An editor's request to find the film's speech: 422 when it has no sound."""
-    if _source_with_sound(item) is None:
-        raise Invalid.told("api_speech_no_sound", item=item.id)
-    return order_speech_detection(session, queue, item)
+def find_speech(
+    session: Session, queue: JobQueue, storage: Storage, track: CaptionTrack
+) -> DescriptionTiming:
+    """An editor's request to find the speech of a description track's film (unless it is
+    known or being found); the track's timing after it. 422 for a track of another kind and
+    a film without sound."""
+    _check_descriptions(track)
+    if _source_with_sound(track.item) is None:
+        raise Invalid.told("api_speech_no_sound", item=track.item_id)
+    order_speech_detection(session, queue, track.item)
+    return description_timing(storage, track)
 
 
 def after_description_change(session: Session, queue: JobQueue | None, item: MediaItem) -> None:
@@ -130,6 +136,11 @@ def run_find_speech_job(context: JobContext) -> None:
         job.payload = {**job.payload, "result": {"spans": len(spans)}}
 
 
+def _check_descriptions(track: CaptionTrack) -> None:
+    if track.kind is not CaptionKind.DESCRIPTIONS:
+        raise Invalid.told("api_timing_not_descriptions", kind=track.kind.value)
+
+
 @dataclass(frozen=True)
 class DescriptionTiming:
     """A description track against the film's speech: how far the speech is known, the spans
@@ -145,8 +156,7 @@ class DescriptionTiming:
 def description_timing(storage: Storage, track: CaptionTrack) -> DescriptionTiming:
     """The speech of ``track``'s film and the warnings of its cues; 422 for a track that is
     not of kind ``descriptions``."""
-    if track.kind is not CaptionKind.DESCRIPTIONS:
-        raise Invalid.told("api_timing_not_descriptions", kind=track.kind.value)
+    _check_descriptions(track)
     item = track.item
     status = speech_status(item)
     source = item.file_with_role(FileRole.SOURCE)

@@ -159,9 +159,14 @@ def restore_revision(
     dependencies=FORM,
 )
 def find_speech(
-    request: Request, item_id: int, track_id: int, session: SessionDep, actor: EditorActor
+    request: Request,
+    item_id: int,
+    track_id: int,
+    session: SessionDep,
+    storage: StorageDep,
+    actor: EditorActor,
 ) -> Response:
     item = editable_item(session, item_id)
     track = captions.get_track(item, track_id)
-    speech_spans.find_speech(session, request.app.state.job_queue, item)
+    speech_spans.find_speech(session, request.app.state.job_queue, storage, track)
     return redirect(_edit_url(track), "finding_speech")
