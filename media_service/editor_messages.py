@@ -523,6 +523,14 @@ CAPTION_EDITOR_MESSAGES: dict[str, dict[str, str]] = {
     "editor_js_ce_cue": {"sv": "Textremsa {number}", "en": "Cue {number}"},
     "editor_js_ce_warning_count": {"sv": "{count} varningar", "en": "{count} warnings"},
     "editor_js_ce_no_warnings": {"sv": "Inga varningar.", "en": "No warnings."},
+    "editor_js_ce_word_low_confidence": {
+        "sv": "”{word}” hördes osäkert: kontrollera ordet mot ljudet.",
+        "en": "“{word}” was heard with low confidence: check the word against the sound.",
+    },
+    "editor_js_ce_word_unplaced": {
+        "sv": "”{word}” kunde inte placeras i talet: dess tid är uppskattad.",
+        "en": "“{word}” could not be placed in the speech: its time is estimated.",
+    },
     "editor_js_ce_reading_speed": {
         "sv": "{speed} tecken per sekund; högst {max} hinner tittarna läsa.",
         "en": "{speed} characters per second; at most {max} lets viewers keep up.",
