@@ -78,8 +78,14 @@ def film(api: httpx.Client, server: LiveServer, make_media: Callable[..., Path])
     recording = recordings[0]
     layout = {"layout": {"corner": "bottom-right"}, "offset_seconds": OFFSET}
     signed = make_media("film", duration=8, pattern="smptebars")
-    add_variant(server, item_id, signed, VariantKind.SIGNED, interpreter_id=recording["id"], interpreter_layout=layout)
-    return {"id": item_id, "ladder": recording["file"]["hls_url"].rsplit("/", 1)[0] + "/", "file": recording["file"]}
+    add_variant(
+        server, item_id, signed, VariantKind.SIGNED, interpreter_id=recording["id"], interpreter_layout=layout
+    )
+    return {
+        "id": item_id,
+        "ladder": recording["file"]["hls_url"].rsplit("/", 1)[0] + "/",
+        "file": recording["file"],
+    }
 
 
 @pytest.fixture(scope="module")
@@ -176,7 +182,8 @@ def test_an_outage_gives_one_message_whose_choice_works_and_the_signer_resyncs( 
     seek_past_the_signers_buffer(page)
     notice = page.locator(".tp-sign-notice")
     page.wait_for_function(
-        "document.querySelector('.tp-sign-notice').classList.contains('is-shown')", timeout=OUTAGE_SECONDS * 1000
+        "document.querySelector('.tp-sign-notice').classList.contains('is-shown')",
+        timeout=OUTAGE_SECONDS * 1000,
     )
     assert notice.locator(".tp-sign-notice-text").text_content() == (
         "The interpreter has stopped: the network is too slow just now."
@@ -259,7 +266,11 @@ def test_on_a_phone_the_signer_is_large_enough_and_the_page_fits(phone, server, 
           .map((e) => { const r = e.getBoundingClientRect();
             return {name: e.className, left: r.left, right: r.right, top: r.top, bottom: r.bottom}; })"""
     )
-    off = [b for b in boxes if b["left"] < 0 or b["right"] > viewport["width"] + 0.5 or b["bottom"] > viewport["height"]]
+    off = [
+        b
+        for b in boxes
+        if b["left"] < 0 or b["right"] > viewport["width"] + 0.5 or b["bottom"] > viewport["height"]
+    ]
     assert not off, (name, off)
     # The move and resize handles (if the window can be moved at all) keep off the face: the
     # middle third of the window's top half.
@@ -273,10 +284,14 @@ def test_on_a_phone_the_signer_is_large_enough_and_the_page_fits(phone, server, 
         box = handle.bounding_box()
         if box is None:
             continue
-        assert box["x"] + box["width"] <= face["left"] or box["x"] >= face["right"] or box["y"] >= face["bottom"]
+        assert (
+            box["x"] + box["width"] <= face["left"] or box["x"] >= face["right"] or box["y"] >= face["bottom"]
+        )
 
 
-def test_on_an_iphone_the_signed_version_message_goes_and_captions_avoid_its_signer(phone, server, film) -> None:  # type: ignore[no-untyped-def]
+def test_on_an_iphone_the_signed_version_message_goes_and_captions_avoid_its_signer(
+    phone, server, film
+) -> None:  # type: ignore[no-untyped-def]
     page = phone({"width": 390, "height": 844}, user_agent=IPHONE)
     page.goto(f"{server.url}/watch/{film['id']}?lang=sv")
     page.wait_for_selector(".tolk-player.is-enhanced")
@@ -334,8 +349,16 @@ def track_drawn(page, selector: str) -> float:  # type: ignore[no-untyped-def]
     return sum(a != b for a, b in zip(top, middle, strict=True)) / len(middle)
 
 
+LOOKS_JS = """(selector) => {
+  const style = getComputedStyle(document.querySelector(selector));
+  return [style.backgroundColor, style.color];
+}"""
+
+
 def test_in_forced_colours_tracks_and_on_states_can_be_seen(browser, server, film) -> None:  # type: ignore[no-untyped-def]
-    context = browser.new_context(**CONTEXT_OPTIONS, forced_colors="active", viewport={"width": 1280, "height": 720})
+    context = browser.new_context(
+        **CONTEXT_OPTIONS, forced_colors="active", viewport={"width": 1280, "height": 720}
+    )
     page = context.new_page()
     try:
         page.goto(f"{server.url}/watch/{film['id']}?lang=en")
@@ -346,10 +369,14 @@ def test_in_forced_colours_tracks_and_on_states_can_be_seen(browser, server, fil
         page.evaluate(f"{PLAYER}.tolkPlayer.captions.choose({PLAYER}.tolkPlayer.captions.trackFor('sv'))")
 
         def looks(selector: str) -> tuple[str, str]:
-            style = page.evaluate(f"(() => {{ const s = getComputedStyle(document.querySelector({selector!r})); return [s.backgroundColor, s.color]; }})()")
-            return style[0], style[1]
+            background, colour = page.evaluate(LOOKS_JS, selector)
+            return background, colour
 
-        on_sign, on_captions, off = looks(".tp-sign-button"), looks(".tp-captions-button"), looks(".tp-transcript-button")
+        on_sign, on_captions, off = (
+            looks(".tp-sign-button"),
+            looks(".tp-captions-button"),
+            looks(".tp-transcript-button"),
+        )
         assert page.locator(".tp-transcript-button").get_attribute("aria-pressed") == "false"
         assert on_sign != off and on_captions != off, (on_sign, on_captions, off)
         assert on_sign[0] != panel  # the on state has a background of its own
