@@ -349,6 +349,13 @@ def track_drawn(page, selector: str) -> float:  # type: ignore[no-untyped-def]
     return sum(a != b for a, b in zip(top, middle, strict=True)) / len(middle)
 
 
+def button_rows(page, selector: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """The colours along two rows of a button, above and below its icon."""
+    png = base64.b64encode(page.locator(selector).screenshot()).decode()
+    upper, lower = page.evaluate(PIXELS_JS, [png, [0.15, 0.85]])
+    return upper + lower
+
+
 LOOKS_JS = """(selector) => {
   const style = getComputedStyle(document.querySelector(selector));
   return [style.backgroundColor, style.color];
@@ -380,8 +387,16 @@ def test_in_forced_colours_tracks_and_on_states_can_be_seen(browser, server, fil
         assert page.locator(".tp-transcript-button").get_attribute("aria-pressed") == "false"
         assert on_sign != off and on_captions != off, (on_sign, on_captions, off)
         assert on_sign[0] != panel  # the on state has a background of its own
-        page.locator(".tp-sign-button").click()  # and off again: like the other toggles
+        # As seen: the button on and off again differ in most of their pixels, not only in a
+        # style the forced palette then overrides (the pointer away, so no hover either).
+        page.mouse.move(0, 0)
+        sign_on = button_rows(page, ".tp-sign-button")
+        page.locator(".tp-sign-button").click()
+        page.mouse.move(0, 0)
         assert looks(".tp-sign-button") == off
+        sign_off = button_rows(page, ".tp-sign-button")
+        differing = sum(a != b for a, b in zip(sign_on, sign_off, strict=True))
+        assert differing >= 0.5 * len(sign_on), (differing, len(sign_on))
 
         for slider in (".tp-seek-input", ".tp-volume"):
             assert track_drawn(page, slider) >= 0.7, slider  # all but the thumb's middle
