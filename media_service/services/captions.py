@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from media_service.auth import Actor
 from media_service.errors import Conflict, Invalid, InvalidField, NotFound
 from media_service.models import CaptionKind, CaptionRevision, CaptionTrack, Job, MediaItem
+from media_service.services import search
 from media_service.services.caption_revisions import add_revision
 from media_service.services.cleanup import delete_after_commit
 from media_service.services.languages import default_label, normalise_language
@@ -78,9 +79,13 @@ def normalise_caption_file(
     line, for one that does not parse."""
     _check_size(data)
     try:
+        # The search index's stems are made with the rest: in the worker process for a large
+        # file, so no second of stemming runs in the service's threads.
         if len(data) > OFFLOAD_CAPTION_BYTES:
-            return in_worker_process(normalise_captions, data, filename, with_report=with_report)
-        return normalise_captions(data, filename, with_report=with_report)
+            return in_worker_process(
+                normalise_captions, data, filename, with_report=with_report, index_text=search.stems
+            )
+        return normalise_captions(data, filename, with_report=with_report, index_text=search.stems)
     except CaptionError as error:
         raise CaptionFileInvalid(error) from error
 
