@@ -293,6 +293,12 @@ EDITOR_MESSAGES: dict[str, dict[str, str]] = {
     "editor_js_job_progress": {"sv": "{kinds}: {percent} %", "en": "{kinds}: {percent} %"},
     "editor_js_job_done": {"sv": "{kinds}: klart.", "en": "{kinds}: done."},
     "editor_js_job_failed": {"sv": "{kinds}: misslyckades. {error}", "en": "{kinds}: failed. {error}"},
+    "editor_js_job_cancelled": {"sv": "{kinds}: avbrutet.", "en": "{kinds}: cancelled."},
+    "editor_js_job_cancel": {"sv": "Avbryt", "en": "Cancel"},
+    "editor_js_job_cancel_named": {"sv": "Avbryt {kinds}", "en": "Cancel {kinds}"},
+    "editor_js_job_cancelling": {"sv": "{kinds}: avbryts …", "en": "{kinds}: cancelling …"},
+    "editor_js_job_eta_seconds": {"sv": "cirka {count} s kvar", "en": "about {count} s left"},
+    "editor_js_job_eta_minutes": {"sv": "cirka {count} min kvar", "en": "about {count} min left"},
     "editor_js_ordered": {"sv": "Beställt: {kinds}.", "en": "Ordered: {kinds}."},
     # API tokens.
     "editor_tokens": {"sv": "API-nycklar", "en": "API tokens"},
