@@ -35,6 +35,8 @@ class FileRole(enum.StrEnum):
     INTERPRETER = "interpreter"
     VARIANT = "variant"
     DOCUMENT = "document"  # a PDF or presentation that goes with the film (services.documents)
+    # A describer's recording of the audio description (services.description_recordings).
+    DESCRIPTION_RECORDING = "description_recording"
 
 
 class JobLane(enum.StrEnum):
@@ -263,9 +265,13 @@ class Variant(Timestamped, Base):
     description_revision_id: Mapped[int | None] = mapped_column(
         ForeignKey("caption_revisions.id", ondelete="SET NULL"), default=None
     )
+    # A described variant mixed from a describer's recording: that recording's file.
+    description_file_id: Mapped[int | None] = mapped_column(
+        ForeignKey("media_files.id", ondelete="SET NULL"), default=None
+    )
 
     item: Mapped[MediaItem] = relationship(back_populates="variants")
-    file: Mapped[MediaFile] = relationship()
+    file: Mapped[MediaFile] = relationship(foreign_keys=[file_id])
     caption_revision: Mapped[CaptionRevision | None] = relationship(foreign_keys=[caption_revision_id])
 
 

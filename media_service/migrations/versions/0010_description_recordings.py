@@ -1,0 +1,37 @@
+"""description recordings: the describer's recording a described variant was mixed from
+
+Revision ID: 0010
+Revises: 0009
+Create Date: 2026-12-03 09:40:00
+
+The recording itself is a media file of role ``description_recording`` (roles are plain
+strings: no DDL); a variant records which one it mixed, so a new recording outdates it.
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0010"
+down_revision: str | None = "0009"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("variants") as batch:
+        batch.add_column(sa.Column("description_file_id", sa.Integer(), nullable=True))
+        batch.create_foreign_key(
+            "fk_variants_description_file_id_media_files",
+            "media_files",
+            ["description_file_id"],
+            ["id"],
+            ondelete="SET NULL",
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("variants") as batch:
+        batch.drop_constraint("fk_variants_description_file_id_media_files", type_="foreignkey")
+        batch.drop_column("description_file_id")
