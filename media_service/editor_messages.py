@@ -370,7 +370,7 @@ EDITOR_MESSAGES: dict[str, dict[str, str]] = {
     },
     "editor_notice_deleted": {"sv": "Objektet är borttaget.", "en": "The item is deleted."},
     "editor_notice_uploaded": {"sv": "Filen är sparad.", "en": "The file is stored."},
-    "editor_notice_recording_deleted": {
+    "editor_notice_description_recording_deleted": {
         "sv": "Den inspelade syntolkningen är borttagen.",
         "en": "The recorded description is removed.",
     },

@@ -157,4 +157,4 @@ def delete_description_recording(
 ) -> Response:
     item = editable_item(session, item_id)
     description_recordings.delete_description_recording(session, storage, item, remake=remake)
-    return redirect(f"/editor/items/{item.id}/variants", "recording_deleted")
+    return redirect(f"/editor/items/{item.id}/variants", "description_recording_deleted")
