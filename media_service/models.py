@@ -265,13 +265,13 @@ class Variant(Timestamped, Base):
     description_revision_id: Mapped[int | None] = mapped_column(
         ForeignKey("caption_revisions.id", ondelete="SET NULL"), default=None
     )
-    # A described variant mixed from a describer's recording: that recording's file.
-    description_file_id: Mapped[int | None] = mapped_column(
-        ForeignKey("media_files.id", ondelete="SET NULL"), default=None
-    )
+    # A described variant mixed from a describer's recording: that recording's file id. No
+    # foreign key: the id stays when the recording is deleted, so the variant can say why it
+    # is outdated (a deleted id is never handed out again while a variant made after it exists).
+    description_file_id: Mapped[int | None] = mapped_column(default=None)
 
     item: Mapped[MediaItem] = relationship(back_populates="variants")
-    file: Mapped[MediaFile] = relationship(foreign_keys=[file_id])
+    file: Mapped[MediaFile] = relationship()
     caption_revision: Mapped[CaptionRevision | None] = relationship(foreign_keys=[caption_revision_id])
 
 

@@ -21,17 +21,10 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     with op.batch_alter_table("variants") as batch:
+        # No foreign key: the id is kept after the recording is deleted (models.Variant).
         batch.add_column(sa.Column("description_file_id", sa.Integer(), nullable=True))
-        batch.create_foreign_key(
-            "fk_variants_description_file_id_media_files",
-            "media_files",
-            ["description_file_id"],
-            ["id"],
-            ondelete="SET NULL",
-        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("variants") as batch:
-        batch.drop_constraint("fk_variants_description_file_id_media_files", type_="foreignkey")
         batch.drop_column("description_file_id")
