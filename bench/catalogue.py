@@ -41,19 +41,23 @@ TARGET_P99_SECONDS = 0.050
 BATCH = 5_000
 PUBLISHED_SHARE = 0.95
 CAPTIONED_EVERY = 10
-# Words of titles, descriptions and cues: a search for one finds about one item in this many.
-WORDS = (
+# Words of titles, descriptions and cues (three of them in a title, eight in a description):
+# one word is in about one item in five, a hard case for ranking.
+_VOCABULARY = (
     "kommun skola vatten skog sjö bibliotek buss tåg sjukvård vård bostad park cykel väg "
     "snö sommar vinter hav fjäll stad by hamn fågel hund katt musik sång dans teater konst "
     "film bok tidning radio språk tecken hand ljus mörker regn sol vind eld jord berg dal "
     "ängen bro torg marknad kaffe bröd"
-).split()
+)
+WORDS = _VOCABULARY.split()
 # The search asked for: a word that is in the titles in another form ("kommun"), as a viewer
 # would type it; and two words, which every match must hold both of.
 SEARCHES = ("kommunen", "skogen+vatten")
 
 
-def catalogue_rows(count: int, seed: int = 15) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+def catalogue_rows(
+    count: int, seed: int = 15
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
     """Items, caption tracks and search entries of a catalogue of ``count`` items."""
     rng = random.Random(seed)
     start = datetime(2020, 1, 1, tzinfo=UTC).replace(tzinfo=None)
@@ -103,7 +107,14 @@ def catalogue_rows(count: int, seed: int = 15) -> tuple[list[dict[str, Any]], li
 
 def _entry(item_id: int, field: SearchField, value: str) -> dict[str, Any]:
     # The columns every entry has, so one executemany covers titles, descriptions and cues.
-    return {"item_id": item_id, "field": field, "text": value, "stems": search.stems(value), "track_id": None, "start_ms": None}
+    return {
+        "item_id": item_id,
+        "field": field,
+        "text": value,
+        "stems": search.stems(value),
+        "track_id": None,
+        "start_ms": None,
+    }
 
 
 def fill_catalogue(data_dir: Path, count: int) -> float:
@@ -179,9 +190,13 @@ def report(runs: dict[tuple[int, str], list[WrkRun]], large: int) -> Iterator[st
         # A run in which no answer was completed has no p99 of its own: it waited the whole run.
         p99_small = mean([r.p99 if r.requests else r.seconds for r in few])
         p99_large = mean([r.p99 if r.requests else r.seconds for r in many])
-        cpu_per_request = sum(r.server_cpu for r in many) / sum(r.requests for r in many)
+        cpu_per_request = sum(r.server_cpu for r in many) / max(1, sum(r.requests for r in many))
         failed = sum(r.failures for r in few + many)
-        verdict = "holds" if p99_large < TARGET_P99_SECONDS and not failed else "MISSED"
+        verdict = (
+            "holds"
+            if p99_large < TARGET_P99_SECONDS and not failed and all(r.requests for r in many)
+            else "MISSED"
+        )
         yield (
             f"{name:<16}{p99_small * 1000:>7.1f}ms{p99_large * 1000:>8.1f}ms{p99_large / p99_small:>7.2f}x"
             f"{mean([r.per_second for r in few]):>11.0f}{mean([r.per_second for r in many]):>12.0f}"

@@ -40,7 +40,8 @@ from transcode.variants import MediaFile, VariantJob, build_variants
 TARGET = 0.05
 VARIANT_JOBS = 3
 CAPTIONS = "WEBVTT\n\n" + "".join(
-    f"00:{i:02d}.000 --> 00:{i:02d}.900\nRad {i}: vem du än är, är du välkommen hit.\n\n" for i in range(0, 20, 2)
+    f"00:{i:02d}.000 --> 00:{i:02d}.900\nRad {i}: vem du än är, är du välkommen hit.\n\n"
+    for i in range(0, 20, 2)
 )
 ENDED = ("done", "failed", "cancelled")
 
@@ -59,7 +60,9 @@ def timed(action: Callable[[], object]) -> tuple[float, float]:
 
 def make_films(folder: Path, seconds: float, ffmpeg: str) -> dict[str, Path]:
     mp4, mkv = folder / "film.mp4", folder / "film.mkv"
-    run_ffmpeg(synthetic.film_args(mp4, duration=seconds, width=1280, height=720, fps=30, grain=10), ffmpeg=ffmpeg)
+    run_ffmpeg(
+        synthetic.film_args(mp4, duration=seconds, width=1280, height=720, fps=30, grain=10), ffmpeg=ffmpeg
+    )
     restricted = [arg for key, value in input_options().items() for arg in (f"-{key}", value)]
     copy = ["-hide_banner", "-nostdin", "-y", *restricted, "-i", file_url(mp4), "-c", "copy", file_url(mkv)]
     run_ffmpeg(copy, ffmpeg=ffmpeg)
@@ -76,7 +79,9 @@ def web_plan(film: Path, folder: Path, ffmpeg: str) -> tuple[float, float]:
     return timed(lambda: run_ffmpeg(plan.args, ffmpeg=ffmpeg, duration=plan.duration))
 
 
-def abba(films: dict[str, Path], measure: Callable[[Path], tuple[float, float]]) -> dict[str, tuple[float, float]]:
+def abba(
+    films: dict[str, Path], measure: Callable[[Path], tuple[float, float]]
+) -> dict[str, tuple[float, float]]:
     """Mean (wall, CPU) per film, measured in the order first, second, second, first."""
     first, second = films
     runs: dict[str, list[tuple[float, float]]] = {first: [], second: []}
@@ -115,7 +120,9 @@ class Service:
         return time.perf_counter()
 
 
-def watchable_behind_variants(films: dict[str, Path], folder: Path) -> tuple[dict[str, float], list[str], float]:
+def watchable_behind_variants(
+    films: dict[str, Path], folder: Path
+) -> tuple[dict[str, float], list[str], float]:
     """Seconds from each film's upload until it is watchable, the states of the variant jobs
     then, and the server's CPU seconds meanwhile."""
     with live_server(folder / "service") as server:
@@ -161,7 +168,10 @@ def main() -> None:
         f"{args.seconds:g} s 1280x720 films; plain re-encodes and web plans in the order A B B A;"
         f" watchable measured on a live service behind {VARIANT_JOBS} variant jobs"
     )
-    print(f"{'film':<18}{'plain wall':>11}{'plain CPU':>10}{'watchable':>10}{'web CPU':>9}{'wall ratio':>11}{'CPU ratio':>10}  target")
+    print(
+        f"{'film':<18}{'plain wall':>11}{'plain CPU':>10}{'watchable':>10}{'web CPU':>9}"
+        f"{'wall ratio':>11}{'CPU ratio':>10}  target"
+    )
     for name in films:
         plain_wall, plain_cpu = plain_costs[name]
         wall_ratio = watchable[name] / plain_wall
@@ -171,7 +181,9 @@ def main() -> None:
             f"{name:<18}{plain_wall:>10.2f}s{plain_cpu:>9.2f}s{watchable[name]:>9.2f}s{web_costs[name][1]:>8.3f}s"
             f"{wall_ratio:>11.3f}{cpu_ratio:>10.3f}  <= {TARGET} {verdict}"
         )
-    print(f"variant jobs when both were watchable: {', '.join(states)}; server CPU meanwhile {server_cpu:.2f} s")
+    print(
+        f"variant jobs when both were watchable: {', '.join(states)}; server CPU meanwhile {server_cpu:.2f} s"
+    )
     print(load_average(), "(after)")
 
 

@@ -40,7 +40,7 @@ def start_serving(env: dict[str, str], url: str, port: int) -> subprocess.Popen[
     """``tolk serve`` on ``port``, returned once it answers at ``url`` (within 60 s)."""
     # Its log goes to a file, not a pipe: a pipe nobody reads fills up (64 KiB of access log
     # lines) and then stops the server at its next log line.
-    log = tempfile.TemporaryFile()
+    log = tempfile.TemporaryFile()  # noqa: SIM115 (the child writes it for as long as it runs)
     process = subprocess.Popen(
         [*TOLK, "serve", "--port", str(port)],
         env=env,

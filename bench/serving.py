@@ -76,7 +76,10 @@ def stored_source(data_dir: Path, item_id: int) -> tuple[int, Path]:
 
 def nginx_config(prefix: Path, root: Path, port: int) -> str:
     user = "user root;\n" if os.geteuid() == 0 else ""
-    temps = "".join(f"{kind}_temp_path {prefix / kind};\n" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    temps = "".join(
+        f"{kind}_temp_path {prefix / kind};\n"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
     return (
         f"{user}daemon off;\nworker_processes 2;\npid {prefix / 'nginx.pid'};\n"
         f"error_log {prefix / 'error.log'};\n"
@@ -95,7 +98,9 @@ def nginx(folder: Path, root: Path) -> Iterator[tuple[str, subprocess.Popen[byte
     prefix.mkdir()
     port = free_port()
     (prefix / "nginx.conf").write_text(nginx_config(prefix, root, port))
-    process = subprocess.Popen([NGINX, "-p", str(prefix), "-c", str(prefix / "nginx.conf")], stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [NGINX, "-p", str(prefix), "-c", str(prefix / "nginx.conf")], stderr=subprocess.PIPE
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 10
@@ -149,7 +154,10 @@ def main() -> None:
                 urls = {"Tolk": f"{server.url}/files/{file_id}.mp4", "nginx": f"{nginx_url}/{stored.name}"}
                 pids = {"Tolk": [server.process.pid], "nginx": [nginx_process.pid]}
                 check_same_bytes(urls["Tolk"], urls["nginx"], stored)
-                print(f"serving a {size / 1e6:.1f} MB film; wrk {args.seconds:g} s per run, order Tolk nginx nginx Tolk")
+                print(
+                    f"serving a {size / 1e6:.1f} MB film; wrk {args.seconds:g} s per run,"
+                    " order Tolk nginx nginx Tolk"
+                )
                 for mode, mode_script in (("1 MiB ranges", script), ("full GET", None)):
                     for connections in CONNECTIONS:
                         for who in ("Tolk", "nginx", "nginx", "Tolk"):
@@ -175,10 +183,15 @@ def report(runs: dict[tuple[str, str, int], list[WrkRun]]) -> Iterator[str]:
         f"{'request':<14}{'conns':>6}{'Tolk MB/s':>11}{'nginx MB/s':>11}{'ratio':>7}"
         f"{'Tolk p99':>10}{'nginx p99':>10}{'ratio':>7}{'CPU s/GB Tolk':>15}{'nginx':>7}{'failed':>7}  goal"
     )
-    for mode, who, connections in sorted({(m, "Tolk", c) for m, _, c in runs}, key=lambda k: (k[0] != "1 MiB ranges", k[2])):
+    for mode, who, connections in sorted(
+        {(m, "Tolk", c) for m, _, c in runs}, key=lambda k: (k[0] != "1 MiB ranges", k[2])
+    ):
         del who
         tolk, other = runs[(mode, "Tolk", connections)], runs[(mode, "nginx", connections)]
-        tolk_rate, nginx_rate = mean([r.bytes_per_second for r in tolk]), mean([r.bytes_per_second for r in other])
+        tolk_rate, nginx_rate = (
+            mean([r.bytes_per_second for r in tolk]),
+            mean([r.bytes_per_second for r in other]),
+        )
         # A run in which no answer was completed has no p99 of its own: it waited the whole run.
         tolk_p99 = mean([r.p99 if r.requests else r.seconds for r in tolk])
         nginx_p99 = mean([r.p99 if r.requests else r.seconds for r in other])
@@ -187,14 +200,20 @@ def report(runs: dict[tuple[str, str, int], list[WrkRun]]) -> Iterator[str]:
             return sum(r.server_cpu for r in each) / max(1e-9, sum(r.bytes_read for r in each) / 1e9)
 
         failed = sum(r.failures for r in tolk + other)
-        holds = tolk_rate >= TARGET_THROUGHPUT * nginx_rate and tolk_p99 <= TARGET_P99 * nginx_p99 and not failed
+        holds = (
+            tolk_rate >= TARGET_THROUGHPUT * nginx_rate and tolk_p99 <= TARGET_P99 * nginx_p99 and not failed
+        )
         yield (
-            f"{mode:<14}{connections:>6}{tolk_rate / 1e6:>11.0f}{nginx_rate / 1e6:>11.0f}{tolk_rate / nginx_rate:>7.2f}"
+            f"{mode:<14}{connections:>6}{tolk_rate / 1e6:>11.0f}{nginx_rate / 1e6:>11.0f}"
+            f"{tolk_rate / nginx_rate:>7.2f}"
             f"{tolk_p99 * 1000:>8.0f}ms{nginx_p99 * 1000:>8.0f}ms{tolk_p99 / nginx_p99:>7.2f}"
             f"{cpu_per_gb(tolk):>15.2f}{cpu_per_gb(other):>7.2f}{failed:>7}  {'holds' if holds else 'MISSED'}"
         )
     wall = sum(r.seconds for each in runs.values() for r in each)
-    yield f"wall time of the wrk runs {wall:.0f} s; goal: throughput ratio >= {TARGET_THROUGHPUT}, p99 ratio <= {TARGET_P99}"
+    yield (
+        f"wall time of the wrk runs {wall:.0f} s;"
+        f" goal: throughput ratio >= {TARGET_THROUGHPUT}, p99 ratio <= {TARGET_P99}"
+    )
 
 
 if __name__ == "__main__":
