@@ -7,7 +7,7 @@ from typing import Any
 
 from media_service.i18n import messages_with_prefix
 from media_service.models import FileRole, MediaFile, MediaItem, SearchField, Variant, VariantKind
-from media_service.services import accessibility, media, search
+from media_service.services import accessibility, interpreters, media, search
 from media_service.urls import file_url, hls_url, watch_at_url
 from transcode.facts import MediaFacts
 from transcode.hls import Ladder
@@ -137,6 +137,8 @@ def player_view(item: MediaItem, language: str) -> dict[str, Any]:
             "url": file_url(signed.file),
             "type": signed.file.content_type,
             "captioned": signed.kind == VariantKind.SIGNED_CAPTIONED,
+            # Where its signer is burned in (fractions of the picture), for captions to avoid.
+            "signerBox": interpreters.burned_in_placement(item, signed),
         }
     # A song with sign language needs a picture for the interpreter to stand in.
     uses_video = view["is_video"] or recording is not None or signed is not None
