@@ -3,6 +3,7 @@
 // exists, or the device plays one video at a time (iPhone, iPad), the button switches the
 // film to that variant at the same moment, keeping its time, rate and play state.
 
+import { SignerKey } from "./keying.js";
 import { LAYOUTS } from "./layout.js";
 import { MenuButton } from "./menu.js";
 import { SignSync } from "./sync.js";
@@ -41,6 +42,8 @@ export class SignLanguage {
       const bottom = 1 - crop.y - crop.height;
       this.signer.style.objectViewBox = `inset(${percent(crop.y)} ${percent(right)} ${percent(bottom)} ${percent(crop.x)})`;
     }
+    // Filmed on green: the window shows the signer keyed out of it (keying.js).
+    this.keying = interpreter.key ? new SignerKey(this.signer, interpreter.key, crop ?? null) : null;
     this.sync = new SignSync(player.media, this.signer, {
       offset: Number(interpreter.offset) || 0,
       onHoldChange: (holding) => player.showWaiting(holding),
@@ -84,8 +87,10 @@ export class SignLanguage {
       }
       this.setLayout(player.prefs.signLayout);
       this.sync.start();
+      this.keying?.start();
     } else {
       this.sync.stop();
+      this.keying?.stop();
       player.stage.setLayout("off");
     }
   }
