@@ -201,6 +201,29 @@ def test_every_delivery_gets_a_browser_ready_window_file(
     assert config["interpreter"]["url"] != recording["file"]["url"]
     assert config["interpreter"]["key"]["despill"] == 1.0
 
+    editor = client.get(f"/editor/items/{item['id']}/interpreter?lang=en", headers=auth).text
+    assert "The recording is ready for every browser" in editor
+    assert f'class="sync-signer" src="{made_file["url"]}"' in editor  # the timing check plays it too
+
     deleted = client.delete(url, headers=auth)
     assert deleted.status_code == 204
     assert client.get(made_file["url"]).status_code == 404
+
+
+def test_until_its_file_is_made_there_is_no_window_and_the_editor_says_why(
+    tmp_path: Path, made: Callable[..., Path], interpreter: Path, film: Path
+) -> None:
+    # No workers: the job waits in the queue.
+    settings = Settings(data_dir=tmp_path / "data", workers=0, hls=False)
+    with running_service(settings) as (client, auth):
+        api = Api(client, auth)
+        item = api.item_with_film(film)
+        recording = api.add_interpreter(item["id"], recording_as(made, interpreter, "prores.mov"))
+        assert recording["window_file"] is None
+        page = client.get(f"/watch/{item['id']}?lang=en").text
+        assert 'class="tp-signer"' not in page  # never the ProRes upload in a black window
+        for language, words in (("en", "being made ready for browsers"), ("sv", "görs klar för webbläsarna")):
+            editor = client.get(f"/editor/items/{item['id']}/interpreter?lang={language}", headers=auth).text
+            assert words in editor
+            assert 'class="job" data-events-url="/api/jobs/' in editor and 'data-state="queued"' in editor
+            assert "sync-signer" not in editor

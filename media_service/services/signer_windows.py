@@ -12,7 +12,7 @@ player offers no window (never a black one).
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from media_service.db import session_scope
 from media_service.jobs import records
@@ -105,8 +105,11 @@ def run_window_job(context: JobContext) -> None:
                 delete_after_commit(session, context.storage, [replaced.storage_key])
 
 
-def window_job(session: Session, recording: InterpreterRecording) -> Job | None:
+def window_job(recording: InterpreterRecording) -> Job | None:
     """The newest job ordered for ``recording``'s window file (for the editor), if any."""
+    session = object_session(recording)
+    if session is None:
+        return None
     jobs = session.scalars(
         select(Job).where(Job.item_id == recording.item_id, Job.kind == JOB_KIND).order_by(Job.id.desc())
     ).all()

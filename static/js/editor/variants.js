@@ -130,12 +130,14 @@ function setUpOrderForm(form, list, status) {
 }
 
 export function setUpVariants(root = document) {
-  const list = root.querySelector("ul.jobs");
-  if (!list) return;
-  const status = root.querySelector(".jobs-status");
-  for (const element of list.querySelectorAll(".job")) {
-    if (!FINAL_STATES.includes(element.dataset.state)) new JobView(element, status).follow();
+  // Every list of jobs on the page (the interpreter tab has one per recording).
+  for (const list of root.querySelectorAll("ul.jobs")) {
+    const status = list.parentElement.querySelector(".jobs-status");
+    for (const element of list.querySelectorAll(".job")) {
+      if (!FINAL_STATES.includes(element.dataset.state)) new JobView(element, status).follow();
+    }
   }
+  const list = root.querySelector("ul.jobs");
   const form = root.querySelector("form.order-form");
-  if (form) setUpOrderForm(form, list, status);
+  if (form && list) setUpOrderForm(form, list, root.querySelector(".jobs-status"));
 }
