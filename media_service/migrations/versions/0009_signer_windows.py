@@ -4,8 +4,8 @@ Revision ID: 0009
 Revises: 0008
 Create Date: 2026-12-03 09:00:00
 
-Recordings stored before this migration have none; ``tolk`` orders their jobs at start
-(``signer_windows.order_missing_windows``).
+Recordings stored before this migration have none until they are uploaded again; the sign
+window plays their HLS ladder meanwhile (never the upload itself).
 """
 
 from collections.abc import Sequence

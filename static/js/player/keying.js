@@ -16,38 +16,49 @@ const CHROMA_SCALE = 255 * Math.SQRT2;
 const STUDIO = 224 / 255;  // full-range RGB to the chroma scale of studio-range video
 const MAX_LINES = 540;  // a larger signer is keyed at this height and scaled by the browser
 
-/** Alpha (0 to 255) and despilled RGB of one pixel; writes into `out` at `i`. */
-function keyPixel(data, i, key) {
-  const r = data[i], g = data[i + 1], b = data[i + 2];
-  const u = 128 + STUDIO * (-0.168736 * r - 0.331264 * g + 0.5 * b);
-  const v = 128 + STUDIO * (0.5 * r - 0.418688 * g - 0.081312 * b);
-  const distance = Math.hypot(u - key.u, v - key.v) / CHROMA_SCALE;
-  let alpha;
-  if (key.blend > 0) alpha = Math.min(1, Math.max(0, (distance - key.similarity) / key.blend));
-  else alpha = distance >= key.similarity ? 1 : 0;
-  data[i + 3] = Math.round(255 * alpha);
-  if (alpha === 0 || key.despill <= 0) return;
-  const spill = key.despill * Math.max(0, (u - 128) * key.alongU + (v - 128) * key.alongV);
-  if (spill <= 0) return;
-  // The chroma moved back along the key's hue, the luma kept (BT.601, full range).
-  const cb = (-spill * key.alongU) / STUDIO;
-  const cr = (-spill * key.alongV) / STUDIO;
-  data[i] = r + 1.402 * cr;
-  data[i + 1] = g - 0.344136 * cb - 0.714136 * cr;
-  data[i + 2] = b + 1.772 * cb;
-}
-
-/** The key of a window's config (`{chroma: [u, v], similarity, blend, despill}`), ready to use. */
+/** The key of a window's config (`{chroma: [u, v], similarity, blend, despill}`) as lookup
+ * tables over every (U, V): the alpha, and the change despill makes to R, G and B (the chroma
+ * moved back along the key's hue, the luma kept; BT.601, full range). */
 export function prepareKey({ chroma, similarity, blend, despill }) {
-  const [u, v] = chroma;
-  const length = Math.hypot(u - 128, v - 128) || 1;
-  return { u, v, similarity, blend, despill, alongU: (u - 128) / length, alongV: (v - 128) / length };
+  const [keyU, keyV] = chroma;
+  const length = Math.hypot(keyU - 128, keyV - 128) || 1;
+  const alongU = (keyU - 128) / length, alongV = (keyV - 128) / length;
+  const alpha = new Uint8Array(65536);
+  const red = new Int16Array(65536), green = new Int16Array(65536), blue = new Int16Array(65536);
+  for (let u = 0; u < 256; u++) {
+    for (let v = 0; v < 256; v++) {
+      const index = (u << 8) | v;
+      const distance = Math.hypot(u - keyU, v - keyV) / CHROMA_SCALE;
+      const opacity = blend > 0
+        ? Math.min(1, Math.max(0, (distance - similarity) / blend))
+        : Number(distance >= similarity);
+      alpha[index] = Math.round(255 * opacity);
+      const spill = despill * Math.max(0, (u - 128) * alongU + (v - 128) * alongV);
+      if (opacity === 0 || spill <= 0) continue;
+      const cb = (-spill * alongU) / STUDIO, cr = (-spill * alongV) / STUDIO;
+      red[index] = Math.round(1.402 * cr);
+      green[index] = Math.round(-0.344136 * cb - 0.714136 * cr);
+      blue[index] = Math.round(1.772 * cb);
+    }
+  }
+  return { alpha, red, green, blue };
 }
 
-/** Keys every pixel of `image` (an ImageData) in place. */
+/** Keys every pixel of `image` (an ImageData) in place: its chroma (BT.601, studio range, in
+ * integers) looks up the alpha and the despill; the clamped array rounds and clips. */
 export function keyImage(image, key) {
   const { data } = image;
-  for (let i = 0; i < data.length; i += 4) keyPixel(data, i, key);
+  const { alpha, red, green, blue } = key;
+  for (let i = 0; i < data.length; i += 4) {
+    const r = data[i], g = data[i + 1], b = data[i + 2];
+    const u = ((-38 * r - 74 * g + 112 * b + 128) >> 8) + 128;
+    const v = ((112 * r - 94 * g - 18 * b + 128) >> 8) + 128;
+    const index = (u << 8) | v;
+    data[i] = r + red[index];
+    data[i + 1] = g + green[index];
+    data[i + 2] = b + blue[index];
+    data[i + 3] = alpha[index];
+  }
   return image;
 }
 
@@ -83,8 +94,22 @@ export class SignerKey {
     canvas.hidden = false;
     for (const type of ["seeked", "loadeddata", "resize"]) video.addEventListener(type, this.redraw);
     this.running = true;
+    const run = (this.runs = (this.runs ?? 0) + 1);  // a stop and start ends the older loop
+    if ("requestVideoFrameCallback" in video) {
+      // Keyed once per frame the video presents (a frame costs a few milliseconds), and
+      // after a seek or a new source by the same callback.
+      const onFrame = () => {
+        if (!this.running || run !== this.runs) return;
+        this.drawn = -1;
+        this.draw();
+        video.requestVideoFrameCallback(onFrame);
+      };
+      video.requestVideoFrameCallback(onFrame);
+      this.draw();
+      return;
+    }
     const loop = () => {
-      if (!this.running) return;
+      if (!this.running || run !== this.runs) return;
       this.draw();
       requestAnimationFrame(loop);
     };
@@ -109,7 +134,7 @@ export class SignerKey {
   draw() {
     const { video, canvas, context } = this;
     if (video.readyState < 2 || !video.videoWidth) return;  // no frame yet
-    if (video.currentTime === this.drawn) return;  // this frame is on the canvas already
+    if (video.currentTime === this.drawn) return;  // this frame is on the canvas already (rAF)
     const { sx, sy, sw, sh, dw, dh } = this.geometry();
     if (canvas.width !== dw || canvas.height !== dh) {
       canvas.width = dw;
