@@ -8,6 +8,7 @@ green. An unkeyed recording shows its background as it is."""
 from __future__ import annotations
 
 import base64
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -162,3 +163,35 @@ def test_an_unkeyed_recording_keeps_its_background(  # type: ignore[no-untyped-d
     seen = window_counts(page)
     assert seen["skin"] > 0.02 * seen["total"], seen
     assert seen["green"] > 0.3 * seen["total"], seen
+
+
+def test_keying_works_under_tolks_own_content_security_policy(  # type: ignore[no-untyped-def]
+    browser, server: LiveServer, api: httpx.Client, film: int, made, make_media
+) -> None:
+    add_recording(api, film, signer_as(made, make_media, "h264-50-index-at-end.mp4"), {"colour": "green"})
+    context = browser.new_context()  # the policy in force: no eval, so no wait_for_function
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    try:
+        page.set_viewport_size({"width": 1000, "height": 700})
+        page.goto(f"{server.url}/watch/{film}?lang=en")
+        page.wait_for_selector(".tolk-player.is-enhanced")
+        page.locator(".tp-sign-button").click()
+        page.locator(".tp-play").click()
+
+        def until(expression: str) -> None:
+            deadline = time.monotonic() + 20
+            while not page.evaluate(expression):
+                assert time.monotonic() < deadline, expression
+                time.sleep(0.1)
+
+        until(f"!{MEDIA}.paused && {MEDIA}.currentTime > 1.2")
+        page.locator(".tp-play").click()
+        until(f"{MEDIA}.paused && {SIGNER}.paused && {SIGNER}.readyState >= 2 && !{SIGNER}.seeking")
+        page.wait_for_timeout(300)
+        seen = window_counts(page)
+        assert seen["skin"] > 0.02 * seen["total"] and seen["green"] <= 0.001 * seen["total"], seen
+        assert not [e for e in errors if "Content Security Policy" in e], errors
+    finally:
+        context.close()
