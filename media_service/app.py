@@ -45,6 +45,7 @@ from media_service.services import (
     signer_windows,
     speech,
     speech_jobs,
+    speech_spans,
     variant_jobs,
     variants,
 )
@@ -71,6 +72,7 @@ def job_handlers() -> Handlers:
         variants.JOB_KIND: variant_jobs.run_variants_job,
         ladders.JOB_KIND: ladder_jobs.run_ladder_job,
         signer_windows.JOB_KIND: signer_windows.run_window_job,
+        speech_spans.JOB_KIND: speech_spans.run_find_speech_job,
     }
     # Captions from speech: the job imports faster-whisper only when it runs (tolk[asr]).
     handlers.update({kind: speech_jobs.run_speech_job for kind in speech.JOB_KINDS.values()})
