@@ -250,7 +250,8 @@ EDITOR_MESSAGES: dict[str, dict[str, str]] = {
         "sv": "Inspelningen har ingen version för webbläsarna. Ladda upp den igen.",
         "en": "The recording has no version for browsers. Upload it again.",
     },
-    "editor_window_job": {"sv": "Tolkens fönsterversion", "en": "The interpreter's window version"},
+    "editor_window_jobs": {"sv": "Inspelningar som görs klara", "en": "Recordings being made ready"},
+    "editor_window_job": {"sv": "{name} för teckenspråksfönstret", "en": "{name} for the sign language window"},
     "editor_delete_recording": {"sv": "Ta bort inspelningen", "en": "Delete the recording"},
     "editor_does_not_fit": {"sv": "Det här passar inte filmen:", "en": "This does not fit the film:"},
     # Variants.

@@ -130,14 +130,12 @@ function setUpOrderForm(form, list, status) {
 }
 
 export function setUpVariants(root = document) {
-  // Every list of jobs on the page (the interpreter tab has one per recording).
-  for (const list of root.querySelectorAll("ul.jobs")) {
-    const status = list.parentElement.querySelector(".jobs-status");
-    for (const element of list.querySelectorAll(".job")) {
-      if (!FINAL_STATES.includes(element.dataset.state)) new JobView(element, status).follow();
-    }
-  }
   const list = root.querySelector("ul.jobs");
+  if (!list) return;
+  const status = root.querySelector(".jobs-status");
+  for (const element of list.querySelectorAll(".job")) {
+    if (!FINAL_STATES.includes(element.dataset.state)) new JobView(element, status).follow();
+  }
   const form = root.querySelector("form.order-form");
-  if (form && list) setUpOrderForm(form, list, root.querySelector(".jobs-status"));
+  if (form) setUpOrderForm(form, list, status);
 }
