@@ -15,8 +15,7 @@ from media_service.models import (
     Variant,
     VariantKind,
 )
-from media_service.services import accessibility, media, search
-from media_service.services.interpreters import layout_of
+from media_service.services import accessibility, interpreters, media, search
 from media_service.urls import file_url, hls_url, watch_at_url
 from transcode.facts import MediaFacts
 from transcode.hls import Ladder
@@ -117,7 +116,7 @@ def _interpreter_view(recording: InterpreterRecording) -> dict[str, Any] | None:
     ladder = hls_url(recording.file)
     if window is None and ladder is None:
         return None
-    key = layout_of(recording).key
+    key = interpreters.layout_of(recording).key
     return {
         "url": file_url(window) if window is not None else None,
         "language": recording.language,
@@ -167,6 +166,8 @@ def player_view(item: MediaItem, language: str) -> dict[str, Any]:
             "url": file_url(signed.file),
             "type": signed.file.content_type,
             "captioned": signed.kind == VariantKind.SIGNED_CAPTIONED,
+            # Where its signer is burned in (fractions of the picture), for captions to avoid.
+            "signerBox": interpreters.burned_in_placement(item, signed),
         }
     # A song with sign language needs a picture for the interpreter to stand in.
     uses_video = view["is_video"] or config["interpreter"] is not None or signed is not None

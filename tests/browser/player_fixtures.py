@@ -95,10 +95,19 @@ def wait_for_window_file(api: httpx.Client, url: str, *, timeout: float = 120) -
         time.sleep(0.2)
 
 
-def add_variant(server: LiveServer, item_id: int, path: Path, kind: VariantKind) -> None:
+def add_variant(
+    server: LiveServer,
+    item_id: int,
+    path: Path,
+    kind: VariantKind,
+    *,
+    interpreter_id: int | None = None,
+    interpreter_layout: dict | None = None,
+) -> None:
     """Store a finished variant straight into the live service's database and files.
 
-    A signed variant takes an ffmpeg run to make; the player only needs one to exist.
+    A signed variant takes an ffmpeg run to make; the player only needs one to exist (and,
+    for where its signer is, the recording and layout it says it was made with).
     """
     settings = Settings(data_dir=Path(server.env["TOLK_DATA_DIR"]))
     engine = make_engine(settings.resolved_database_url)
@@ -120,7 +129,14 @@ def add_variant(server: LiveServer, item_id: int, path: Path, kind: VariantKind)
                 facts=probe(path).to_dict(),
             )
             item.files.append(media_file)
-            item.variants.append(Variant(kind=kind, file=media_file))
+            item.variants.append(
+                Variant(
+                    kind=kind,
+                    file=media_file,
+                    interpreter_id=interpreter_id,
+                    interpreter_layout=interpreter_layout,
+                )
+            )
     finally:
         engine.dispose()
 
