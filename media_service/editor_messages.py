@@ -231,6 +231,30 @@ EDITOR_MESSAGES: dict[str, dict[str, str]] = {
     },
     "editor_film_video": {"sv": "Filmen", "en": "The film"},
     "editor_interpreter_video": {"sv": "Tolken", "en": "The interpreter"},
+    "editor_window_heading": {"sv": "Teckenspråksfönstret", "en": "The sign language window"},
+    "editor_window_ready": {
+        "sv": "Inspelningen är klar för alla webbläsare: tittarna ser tolken i fönstret.",
+        "en": "The recording is ready for every browser: viewers see the interpreter in the window.",
+    },
+    "editor_window_preparing": {
+        "sv": "Inspelningen görs klar för webbläsarna. Fönstret visas för tittarna när det är klart.",
+        "en": "The recording is being made ready for browsers. Viewers get the window when it is done.",
+    },
+    "editor_window_failed": {
+        "sv": "Inspelningen kunde inte göras klar för webbläsarna, så tittarna ser inget fönster. "
+        "Ladda upp den igen, gärna som MP4 eller MOV.",
+        "en": "The recording could not be made ready for browsers, so viewers see no window. "
+        "Upload it again, preferably as MP4 or MOV.",
+    },
+    "editor_window_missing": {
+        "sv": "Inspelningen har ingen version för webbläsarna. Ladda upp den igen.",
+        "en": "The recording has no version for browsers. Upload it again.",
+    },
+    "editor_window_jobs": {"sv": "Inspelningar som görs klara", "en": "Recordings being made ready"},
+    "editor_window_job": {
+        "sv": "{name} för teckenspråksfönstret",
+        "en": "{name} for the sign language window",
+    },
     "editor_delete_recording": {"sv": "Ta bort inspelningen", "en": "Delete the recording"},
     "editor_does_not_fit": {"sv": "Det här passar inte filmen:", "en": "This does not fit the film:"},
     # Variants.

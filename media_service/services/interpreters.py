@@ -34,6 +34,7 @@ from media_service.services.media import (
     probe_upload,
     receive_upload,
 )
+from media_service.services.signer_windows import order_window
 from media_service.storage import PendingFile, Storage
 from transcode.facts import MediaFacts
 
@@ -319,6 +320,8 @@ def _store(
         session.flush()
         if ladder is not None:
             order_ladder(session, ladder.queue, ladder.settings, item, media_file)
+        # What the sign window plays: the upload made ready for browsers (never the upload).
+        order_window(session, ladder.queue if ladder is not None else None, item, recording)
         if entry is not None:
             audit.settle(session, entry)
     return item, recording
@@ -413,9 +416,12 @@ def delete_interpreter(
 ) -> None:
     """Remove a recording and its file; signed variants showing it are remade with another
     recording, if the item has one, as ``remake`` says."""
-    key = recording.file.storage_key
+    keys = [recording.file.storage_key]
     item.interpreters.remove(recording)
     item.files.remove(recording.file)
+    if recording.window_file is not None:
+        keys.append(recording.window_file.storage_key)
+        item.files.remove(recording.window_file)
     session.flush()
-    delete_after_commit(session, storage, [key])
+    delete_after_commit(session, storage, keys)
     _remake_outdated(session, item, remake)

@@ -5,6 +5,7 @@ and a song."""
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,9 +78,21 @@ def add_interpreter(api: httpx.Client, item_id: int, path: Path, offset: float) 
     response = api.post(f"/api/media/{item_id}/interpreters", content=path.read_bytes())
     response.raise_for_status()
     recording = response.json()
-    api.patch(
-        f"/api/media/{item_id}/interpreters/{recording['id']}", json={"offset_seconds": offset}
-    ).raise_for_status()
+    url = f"/api/media/{item_id}/interpreters/{recording['id']}"
+    api.patch(url, json={"offset_seconds": offset}).raise_for_status()
+    wait_for_window_file(api, url)
+
+
+def wait_for_window_file(api: httpx.Client, url: str, *, timeout: float = 120) -> dict:
+    """The recording at ``url`` once its sign-window file is made (the window plays only that
+    or its ladder, never the upload)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        recording = api.get(url).json()
+        if recording["window_file"]:
+            return recording
+        assert time.monotonic() < deadline, "the sign window's file was not made in time"
+        time.sleep(0.2)
 
 
 def add_variant(

@@ -84,7 +84,8 @@ def film(api: httpx.Client, server: LiveServer, make_media: Callable[..., Path])
     return {
         "id": item_id,
         "ladder": recording["file"]["hls_url"].rsplit("/", 1)[0] + "/",
-        "file": recording["file"],
+        # What the window plays when it plays no ladder (never the upload itself).
+        "file": recording["window_file"],
     }
 
 

@@ -67,7 +67,7 @@ export class Streaming {
     });
     this.signer.start().then((mode) => {
       this.player.root.dataset.signStreaming = mode;
-      if (mode === "progressive") video.src = interpreter.url;
+      if (mode === "progressive" && interpreter.url) video.src = interpreter.url;
     });
   }
 

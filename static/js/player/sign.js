@@ -7,6 +7,7 @@
 // once, see sync.js); one that shows nothing for a few seconds, or cannot play at all, gets
 // one message with a choice (sign_notice.js).
 
+import { SignerKey } from "./keying.js";
 import { LAYOUTS } from "./layout.js";
 import { MenuButton } from "./menu.js";
 import { SignNotice } from "./sign_notice.js";
@@ -51,6 +52,8 @@ export class SignLanguage {
       const bottom = 1 - crop.y - crop.height;
       this.signer.style.objectViewBox = `inset(${percent(crop.y)} ${percent(right)} ${percent(bottom)} ${percent(crop.x)})`;
     }
+    // Filmed on green: the window shows the signer keyed out of it (keying.js).
+    this.keying = interpreter.key ? new SignerKey(this.signer, interpreter.key, crop ?? null) : null;
     this.sync = new SignSync(player.media, this.signer, {
       offset: Number(interpreter.offset) || 0,
       onHoldChange: (holding) => player.showWaiting(holding),
@@ -123,8 +126,10 @@ export class SignLanguage {
       }
       this.setLayout(player.prefs.signLayout);
       this.sync.start();
+      this.keying?.start();
     } else {
       this.sync.stop();
+      this.keying?.stop();
       this.notice.hide();
       player.stage.setLayout("off");
     }
