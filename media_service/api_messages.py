@@ -46,6 +46,10 @@ API_MESSAGES: dict[str, dict[str, str]] = {
         "sv": "{name} har bara ljud ({found}). En tolkinspelning måste vara en video.",
         "en": "{name} has sound only ({found}). An interpreter recording must be a video.",
     },
+    "api_description_no_audio": {
+        "sv": "{name} har inget ljud ({found}). En inspelad syntolkning måste vara en ljudfil.",
+        "en": "{name} has no sound ({found}). A recorded audio description must be a sound file.",
+    },
     "api_upload_undecodable": {
         "sv": "Bilden i {name} går inte att avkoda.",
         "en": "The picture of {name} cannot be decoded.",

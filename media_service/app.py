@@ -19,6 +19,7 @@ from media_service.api import accessibility as accessibility_api
 from media_service.api import accounts as accounts_api
 from media_service.api import captions as captions_api
 from media_service.api import catalogue as catalogue_api
+from media_service.api import description_recordings as description_recordings_api
 from media_service.api import documents as documents_api
 from media_service.api import health as health_api
 from media_service.api import interpreters as interpreters_api
@@ -231,6 +232,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(media_api.router)
     app.include_router(captions_api.router)
     app.include_router(interpreters_api.router)
+    app.include_router(description_recordings_api.router)
     app.include_router(variants_api.router)
     app.include_router(accessibility_api.router)
     app.include_router(jobs_api.router)

@@ -292,9 +292,27 @@ EDITOR_MESSAGES: dict[str, dict[str, str]] = {
         "en": "With extended audio description (the picture holds where needed)",
     },
     "editor_variant_needs_descriptions": {
-        "sv": "Kräver ett syntolkningsspår.",
-        "en": "Needs an audio description track.",
+        "sv": "Kräver ett syntolkningsspår eller en inspelad syntolkning (den utökade: ett spår).",
+        "en": "Needs an audio description track or a recorded description (the extended one: a track).",
     },
+    "editor_recording_heading": {"sv": "Inspelad syntolkning", "en": "Recorded description"},
+    "editor_recording_intro": {
+        "sv": "En syntolks inspelning i stället för text. Den börjar när filmen börjar. Den vinner "
+        "över syntolkningsspåret i de syntolkade versionerna; den utökade versionen läser upp spåret, "
+        "eftersom bilden bara kan stå still vid en textremsas slut.",
+        "en": "A describer's recording instead of text. It starts when the film starts. It wins over "
+        "the description track in the described variants; the extended variant voices the track, "
+        "as the picture can only hold at a cue's end.",
+    },
+    "editor_recording_file": {"sv": "Ljudfil", "en": "Sound file"},
+    "editor_recording_file_hint": {
+        "sv": "Ljud, eller en video med ljud. Filmens ljud sänks där inspelningen talar.",
+        "en": "Sound, or a video with sound. The film's sound is lowered where the recording speaks.",
+    },
+    "editor_recording_current": {"sv": "Nuvarande inspelning: {name}", "en": "Current recording: {name}"},
+    "editor_recording_none": {"sv": "Ingen inspelning ännu.", "en": "No recording yet."},
+    "editor_recording_delete": {"sv": "Ta bort inspelningen", "en": "Remove the recording"},
+    "editor_recording_missing": {"sv": "Välj en ljudfil.", "en": "Choose a sound file."},
     "editor_variant_needs_interpreter": {
         "sv": "Kräver en tolkinspelning.",
         "en": "Needs an interpreter recording.",
@@ -376,6 +394,10 @@ EDITOR_MESSAGES: dict[str, dict[str, str]] = {
     },
     "editor_notice_deleted": {"sv": "Objektet är borttaget.", "en": "The item is deleted."},
     "editor_notice_uploaded": {"sv": "Filen är sparad.", "en": "The file is stored."},
+    "editor_notice_description_recording_deleted": {
+        "sv": "Den inspelade syntolkningen är borttagen.",
+        "en": "The recorded description is removed.",
+    },
     "editor_notice_ordered": {"sv": "Versionerna är beställda.", "en": "The variants are ordered."},
     "editor_notice_track_deleted": {"sv": "Textspåret är borttaget.", "en": "The caption track is deleted."},
     "editor_notice_recording_deleted": {
@@ -545,6 +567,14 @@ CAPTION_EDITOR_MESSAGES: dict[str, dict[str, str]] = {
     "editor_outdated_layout": {
         "sv": "Tolken har placerats eller tidsatts om sedan dess.",
         "en": "The interpreter has been placed or timed otherwise since.",
+    },
+    "editor_outdated_descriptions": {
+        "sv": "Gjord med en äldre version av syntolkningen.",
+        "en": "Made with an older revision of the descriptions.",
+    },
+    "editor_outdated_description_recording": {
+        "sv": "Den inspelade syntolkningen har bytts ut eller tagits bort sedan dess.",
+        "en": "The recorded description has been replaced or removed since.",
     },
     "editor_outdated_served": {
         "sv": "Den visas tills en ny är klar.",

@@ -38,6 +38,8 @@ class FileRole(enum.StrEnum):
     # An interpreter recording made ready for browsers: what the sign window plays
     # (services.signer_windows).
     SIGNER_WINDOW = "signer_window"
+    # A describer's recording of the audio description (services.description_recordings).
+    DESCRIPTION_RECORDING = "description_recording"
 
 
 class JobLane(enum.StrEnum):
@@ -273,6 +275,10 @@ class Variant(Timestamped, Base):
     description_revision_id: Mapped[int | None] = mapped_column(
         ForeignKey("caption_revisions.id", ondelete="SET NULL"), default=None
     )
+    # A described variant mixed from a describer's recording: that recording's file id. No
+    # foreign key: the id stays when the recording is deleted, so the variant can say why it
+    # is outdated (a deleted id is never handed out again while a variant made after it exists).
+    description_file_id: Mapped[int | None] = mapped_column(default=None)
 
     item: Mapped[MediaItem] = relationship(back_populates="variants")
     file: Mapped[MediaFile] = relationship()

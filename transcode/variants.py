@@ -40,6 +40,7 @@ a yuv420p recording has); on 2 cores it costs about a tenth of ffmpeg's ``chroma
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -52,11 +53,13 @@ from transcode.burnin import ass_filter_path, cues_to_ass
 from transcode.captions import Cue
 from transcode.describe import (
     DescriptionPlan,
+    RecordedDescription,
     VoicedDescription,
     described_sound,
     extended_streams,
     open_clip,
     plan_descriptions,
+    plan_recording,
 )
 from transcode.facts import MediaFacts, VideoFacts
 from transcode.kinds import X264_PRESETS, VariantKind, X264Preset
@@ -120,7 +123,9 @@ class VariantJob:
     written to ``work_dir``. ``cover`` is a song's picture (its waveform is drawn when there
     is none), on a picture of ``song_picture_size``. ``descriptions`` are the voiced
     description cues the described variants mix in, the voice raised by ``voice_gain_db``
-    (``transcode.describe.voice_gain_db``: as loud as the programme).
+    (``transcode.describe.voice_gain_db``: as loud as the programme). ``recording``, a
+    describer's recording, takes their place in the described variants that are not extended
+    (a recording has no cue ends to hold the picture at, so ``described+extended`` voices text).
     """
 
     source: MediaFile
@@ -134,6 +139,7 @@ class VariantJob:
     encoder: EncoderSettings = field(default_factory=EncoderSettings)
     descriptions: Sequence[VoicedDescription] = ()
     voice_gain_db: float = 0.0
+    recording: RecordedDescription | None = None
 
 
 @dataclass(frozen=True)
@@ -269,8 +275,15 @@ def _described_sounds(
         for extended in (False, True)
         if any(kind.is_extended == extended for kind in described)
     ]
+    recorded = job.recording
     plans = [
-        plan_descriptions(job.descriptions, facts.duration, extended=extended, frame_rate=fps)
+        plan_recording(recorded.path, recorded.duration, recorded.speech, facts.duration)
+        if recorded is not None and not extended
+        else plan_descriptions(job.descriptions, facts.duration, extended=extended, frame_rate=fps)
+        for extended, _ in timelines
+    ]
+    gains = [
+        recorded.gain_db if recorded is not None and not extended else job.voice_gain_db
         for extended, _ in timelines
     ]
     # Each timeline mixes its own copy of the programme and of every clip (split once).
@@ -278,8 +291,10 @@ def _described_sounds(
     programmes = (
         _fan_out(source_input["a:0"], count, audio=True) if facts.audio is not None else [None] * count
     )
+    # A clip is opened once and split between the timelines that play it.
+    users = Counter(clip.path for plan in plans for clip in plan.clips)
     clip_copies = {
-        clip.path: _fan_out(open_clip(clip.path)["a:0"], count, audio=True) for clip in plans[0].clips
+        path: iter(_fan_out(open_clip(path)["a:0"], uses, audio=True)) for path, uses in users.items()
     }
     sounds: dict[VariantKind, Stream] = {}
     for index, ((extended, kinds), plan) in enumerate(zip(timelines, plans, strict=True)):
@@ -288,8 +303,8 @@ def _described_sounds(
             # One extended kind (described+extended): its picture carries the holds.
             (kind,) = kinds
             pictures[kind], sound = extended_streams(pictures[kind], sound, plan.holds, facts.duration)
-        clips = [clip_copies[clip.path][index] for clip in plan.clips]
-        mix = described_sound(sound, clips, plan, gain_db=job.voice_gain_db)
+        clips = [next(clip_copies[clip.path]) for clip in plan.clips]
+        mix = described_sound(sound, clips, plan, gain_db=gains[index])
         sounds.update(zip(kinds, _fan_out(mix, len(kinds), audio=True), strict=True))
     return sounds, plans
 
@@ -362,7 +377,10 @@ def _check_job(job: VariantJob, outputs: Mapping[VariantKind, Path]) -> None:
             raise ValueError("a signed variant needs an interpreter recording")
         if not job.interpreter.facts.has_video:
             raise ValueError("the interpreter recording has no moving picture")
-    if any(kind.has_descriptions for kind in outputs) and not job.descriptions:
+    # A recording serves the described kinds but the extended one, which needs voiced cues.
+    described = [kind for kind in outputs if kind.has_descriptions]
+    needs_cues = job.recording is None or any(kind.is_extended for kind in described)
+    if described and needs_cues and not job.descriptions:
         raise ValueError("a described variant needs voiced descriptions")
     if any(kind.has_captions for kind in outputs):
         if not job.cues:

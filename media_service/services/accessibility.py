@@ -6,8 +6,8 @@ Swedish public bodies must meet AA (the law on accessibility of digital public s
 to EN 301 549): captions (1.2.2) and audio description (1.2.5). What counts:
 
 - captions: a track of kind ``captions``, or a variant with them burned in (open captions);
-- descriptions: a description track (the player voices it, in extended mode too), or a
-  described variant;
+- descriptions: a description track (the player voices it, in extended mode too), a
+  describer's recording (the described variants mix it), or a described variant;
 - extended description (1.2.7): a description track (the player's extended mode pauses the
   film) or the ``described+extended`` variant;
 - sign language (1.2.6): an interpreter recording or a signed variant;
@@ -101,7 +101,9 @@ class Features:
             sound=sound,
             captions=any(track.kind is CaptionKind.CAPTIONS for track in tracks)
             or any(kind.has_captions for kind in kinds),
-            descriptions=description_text or any(kind.has_descriptions for kind in kinds),
+            descriptions=description_text
+            or item.file_with_role(FileRole.DESCRIPTION_RECORDING) is not None
+            or any(kind.has_descriptions for kind in kinds),
             description_text=description_text,
             extended=description_text or any(kind.is_extended for kind in kinds),
             sign_language=media.has_sign_language(item),

@@ -3,7 +3,8 @@
 A job records what it is ordered from (``made_from``: the caption revision, the interpreter
 recording and its layout with the offset), and its variants keep that record when they are
 published (``variant_jobs``). A variant is outdated when its track has a newer revision (or was
-deleted), or its recording was deleted or placed or timed otherwise since. After such a change
+deleted), or its recording was deleted or placed or timed otherwise since, or (described) its
+describer's recording was replaced, deleted or uploaded since. After such a change
 ``remake_outdated`` orders one job for what is outdated, unless ``TOLK_REMAKE_OUTDATED_VARIANTS``
 is off; the old variant is served meanwhile, until the new job publishes its replacement.
 """
@@ -41,6 +42,8 @@ class Outdated(enum.StrEnum):
     INTERPRETER = "interpreter"  # its interpreter recording was deleted
     LAYOUT = "layout"  # its recording was placed or timed otherwise since
     DESCRIPTIONS = "descriptions"  # its description track has a newer revision, or was deleted
+    # Its describer's recording was replaced or deleted, or one was uploaded since.
+    DESCRIPTION_RECORDING = "description_recording"
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,7 @@ def _reasons(
     recording_id: int | None,
     layout: dict[str, Any] | None,
     description_revision_id: int | None = None,
+    description_file_id: int | None = None,
 ) -> list[Outdated]:
     kinds = list(kinds)
     reasons = []
@@ -75,9 +79,17 @@ def _reasons(
             reasons.append(Outdated.INTERPRETER)
         elif layout != layout_record(recording):
             reasons.append(Outdated.LAYOUT)
-    if any(kind.has_descriptions for kind in kinds):
-        described = variants.description_track(item)
-        voiced = described.current_revision if described is not None else None
+    described = [kind for kind in kinds if kind.has_descriptions]
+    recorded = variants.description_recording(item)
+    # Mixed from a recording, or should be: the recording is what it must have mixed.
+    from_recording = any(not kind.is_extended for kind in described) and (
+        recorded is not None or description_file_id is not None
+    )
+    if from_recording and (recorded is None or recorded.id != description_file_id):
+        reasons.append(Outdated.DESCRIPTION_RECORDING)
+    if any(kind.is_extended for kind in described) or (described and recorded is None):
+        track = variants.description_track(item)
+        voiced = track.current_revision if track is not None else None
         if voiced is None or voiced.id != description_revision_id:
             reasons.append(Outdated.DESCRIPTIONS)
     return reasons
@@ -92,6 +104,7 @@ def outdated_reasons(item: MediaItem, variant: Variant) -> list[Outdated]:
         variant.interpreter_id,
         variant.interpreter_layout,
         variant.description_revision_id,
+        variant.description_file_id,
     )
 
 
@@ -113,6 +126,7 @@ def _job_reasons(item: MediaItem, job: Job) -> list[Outdated]:
         payload.get("interpreter_id"),
         payload.get("interpreter_layout"),
         payload.get("description_revision_id"),
+        payload.get("description_file_id"),
     )
 
 

@@ -37,7 +37,7 @@ from media_service.services.made_from import layout_record
 from media_service.storage import Storage, sha256_of
 from transcode import variants as builder
 from transcode.captions import Cue, parse_captions
-from transcode.describe import VoicedDescription
+from transcode.describe import RecordedDescription, VoicedDescription, read_speech, silence_args
 from transcode.facts import MediaFacts
 from transcode.layout import InterpreterLayout
 from transcode.probe import ProbeError, probe
@@ -65,6 +65,9 @@ class _Inputs:
     description_cues: tuple[Cue, ...] = ()
     description_language: str = "sv"
     description_revision_id: int | None = None
+    # A describer's recording the non-extended described variants mix instead (its file id).
+    description_recording: builder.MediaFile | None = None
+    description_file_id: int | None = None
 
 
 def _ordered_source(item: MediaItem, payload: dict[str, Any]) -> MediaFile | None:
@@ -100,6 +103,7 @@ def _load_inputs(session: Session, context: JobContext) -> _Inputs:
         cues = parse_captions(storage.path(revision.storage_key).read_bytes())
     facts = MediaFacts.from_dict(source.facts)
     described = _ordered_descriptions(session, item, payload)
+    recorded = _ordered_recording(session, item, payload)
     return _Inputs(
         item_id=item.id,
         kinds=[VariantKind(k) for k in payload["kinds"]],
@@ -116,7 +120,25 @@ def _load_inputs(session: Session, context: JobContext) -> _Inputs:
         else (),
         description_language=described.track.language if described else "sv",
         description_revision_id=described.id if described else None,
+        description_recording=builder.MediaFile(
+            storage.path(recorded.storage_key), MediaFacts.from_dict(recorded.facts or {})
+        )
+        if recorded is not None
+        else None,
+        description_file_id=recorded.id if recorded is not None else None,
     )
+
+
+def _ordered_recording(session: Session, item: MediaItem, payload: dict[str, Any]) -> MediaFile | None:
+    """The describer's recording a described job was ordered with, or None without one."""
+    if (file_id := payload.get("description_file_id")) is None:
+        return None
+    recorded = session.get(MediaFile, file_id)
+    if recorded is None or recorded.item_id != item.id or not recorded.facts:
+        raise UnrunnableJob(
+            f"description recording {file_id} was replaced or deleted; order the variant again"
+        )
+    return recorded
 
 
 def _ordered_descriptions(
@@ -195,6 +217,7 @@ def run_variants_job(context: JobContext) -> None:
                     ),
                     descriptions=descriptions,
                     voice_gain_db=gain,
+                    recording=_recorded_description(context, inputs, work_dir),
                 )
             )
         except ValueError as error:
@@ -218,7 +241,11 @@ def _voiced_descriptions(
 ) -> tuple[list[VoicedDescription], float]:
     """The description cues voiced by the voice command, and the gain that makes the voice as
     loud as the programme; nothing for a job without described variants."""
-    if not any(kind.has_descriptions for kind in inputs.kinds):
+    described = [kind for kind in inputs.kinds if kind.has_descriptions]
+    # With a recording only the extended variant voices the text.
+    if not described or (
+        inputs.description_recording is not None and not any(k.is_extended for k in described)
+    ):
         return [], 0.0
     try:
         voiced = voice_cues(
@@ -237,6 +264,22 @@ def _voiced_descriptions(
         programme, [d.path for d in voiced], work_dir, ffmpeg=context.ffmpeg, timeout=context.timeout
     )
     return voiced, gain
+
+
+def _recorded_description(context: JobContext, inputs: _Inputs, work_dir: Path) -> RecordedDescription | None:
+    """The describer's recording, where it speaks (``silencedetect`` on it, through the
+    runner) and the gain that makes it as loud as the programme; None without one."""
+    recording = inputs.description_recording
+    if recording is None:
+        return None
+    context.check_cancelled()
+    report = work_dir / "recording-silences.txt"
+    run_ffmpeg(silence_args(recording.path, report), ffmpeg=context.ffmpeg, timeout=context.timeout)
+    duration = recording.facts.duration
+    speech = read_speech(report.read_text(encoding="utf-8", errors="replace"), duration)
+    programme = inputs.source.path if inputs.source.facts.audio is not None else None
+    gain = voice_gain(programme, [recording.path], work_dir, ffmpeg=context.ffmpeg, timeout=context.timeout)
+    return RecordedDescription(recording.path, duration, speech, gain)
 
 
 def _checked_output(kind: VariantKind, path: Path) -> _Output:
@@ -291,4 +334,8 @@ def _record_made_from(variant: Variant, inputs: _Inputs) -> None:
     variant.caption_revision_id = inputs.caption_revision_id if kind.has_captions else None
     variant.interpreter_id = inputs.interpreter_id if kind.has_signer else None
     variant.interpreter_layout = inputs.interpreter_layout if kind.has_signer else None
-    variant.description_revision_id = inputs.description_revision_id if kind.has_descriptions else None
+    from_recording = kind.has_descriptions and not kind.is_extended and inputs.description_file_id is not None
+    variant.description_revision_id = (
+        inputs.description_revision_id if kind.has_descriptions and not from_recording else None
+    )
+    variant.description_file_id = inputs.description_file_id if from_recording else None

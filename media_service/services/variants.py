@@ -49,7 +49,7 @@ class MissingInput(enum.StrEnum):
     SOURCE = "source"
     INTERPRETER = "interpreter"
     CAPTIONS = "captions"
-    DESCRIPTIONS = "descriptions"  # a described one: a description track
+    DESCRIPTIONS = "descriptions"  # a described one: a description track (or a recording)
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,13 @@ class _Chosen:
     recording: InterpreterRecording | None
     track: CaptionTrack | None
     descriptions: CaptionTrack | None = None
+    recorded: MediaFile | None = None  # a describer's recording (services.description_recordings)
+
+
+def description_recording(item: MediaItem) -> MediaFile | None:
+    """The describer's recording the described variants mix (it wins over a description
+    track; ``described+extended`` voices the track), or None."""
+    return item.file_with_role(FileRole.DESCRIPTION_RECORDING)
 
 
 def description_track(item: MediaItem) -> CaptionTrack | None:
@@ -108,11 +115,17 @@ def _choose(
     source = item.file_with_role(FileRole.SOURCE)
     if source is None:
         return MissingInput.SOURCE
-    recording = track = descriptions = None
-    if any(kind.has_descriptions for kind in kinds):
-        descriptions = description_track(item)
-        if descriptions is None:
-            return MissingInput.DESCRIPTIONS
+    recording = track = descriptions = recorded = None
+    described = [kind for kind in kinds if kind.has_descriptions]
+    if described:
+        recorded = description_recording(item)
+        # A recording serves every described kind but the extended one, which voices text.
+        if recorded is None or any(kind.is_extended for kind in described):
+            descriptions = description_track(item)
+            if descriptions is None:
+                return MissingInput.DESCRIPTIONS
+        if not any(not kind.is_extended for kind in described):
+            recorded = None
     if any(kind.has_signer for kind in kinds):
         recording = _interpreter(item, interpreter_id)
         if recording is None:
@@ -121,7 +134,7 @@ def _choose(
         track = _caption_track(item, caption_track_id)
         if track is None:
             return MissingInput.CAPTIONS
-    return _Chosen(source, recording, track, descriptions)
+    return _Chosen(source, recording, track, descriptions, recorded)
 
 
 def missing_for(item: MediaItem, kind: VariantKind) -> MissingInput | None:
@@ -149,8 +162,10 @@ def _missing_error(item: MediaItem, missing: MissingInput) -> Invalid:
     if missing is MissingInput.DESCRIPTIONS:
         return InvalidField(
             "kinds",
-            f"a described variant needs a description track; item {item.id} has none (upload one "
-            f"with kind descriptions to POST /api/media/{item.id}/captions)",
+            f"a described variant needs a description track or a description recording, and the "
+            f"extended one a description track; item {item.id} has neither (upload a track with kind "
+            f"descriptions to POST /api/media/{item.id}/captions, or a recording to PUT "
+            f"/api/media/{item.id}/description-recording)",
         )
     return InvalidField(
         "kinds",
@@ -195,6 +210,8 @@ def order_variants(
         revision = chosen.descriptions.current_revision
         payload["description_track_id"] = chosen.descriptions.id
         payload["description_revision_id"] = revision.id if revision is not None else None
+    if chosen.recorded is not None:
+        payload["description_file_id"] = chosen.recorded.id
     lane = lane_for(kinds, chosen.source)
     job = records.create_job(session, item, JOB_KIND, payload, lane=lane)
     enqueue_after_commit(session, queue, job.id, lane)

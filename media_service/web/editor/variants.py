@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import Form, Request
+from fastapi import File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
-from media_service.deps import EditorActor, SessionDep
+from media_service.deps import (
+    AuthenticatedEditor,
+    EditorActor,
+    RemakeDep,
+    SessionDep,
+    SettingsDep,
+    StorageDep,
+)
 from media_service.errors import ServiceError
 from media_service.i18n import choose_language, translator
 from media_service.models import MediaItem, VariantKind
-from media_service.services import variants
+from media_service.services import audit, description_recordings, variants
 from media_service.services.variant_freshness import outdated_variants
 from media_service.web.editor.base import (
     FORM,
@@ -51,6 +59,7 @@ def _variants_page(
         "jobs": sorted(item.jobs, key=lambda job: job.id, reverse=True),
         "made": item.variants,
         "outdated": outdated_variants(item),
+        "recording": description_recordings.description_recording(item),
         "errors": errors or {},
     }
     return item_page(request, item, "variants", "variants.html", context, status_code)
@@ -79,3 +88,73 @@ def order_variants(
     except ServiceError as error:
         raise PageAnswer(_variants_page(request, item, {"kinds": error.message}, 422)) from error
     return redirect(f"/editor/items/{item.id}/variants", "ordered")
+
+
+_CHUNK = 1 << 20
+
+
+async def _chunks(upload: UploadFile) -> AsyncIterator[bytes]:
+    while chunk := await upload.read(_CHUNK):
+        yield chunk
+
+
+@router.post(
+    "/items/{item_id}/description-recording",
+    summary="Upload the description recording",
+    dependencies=FORM,
+)
+async def upload_description_recording(
+    request: Request,
+    item_id: int,
+    session: SessionDep,
+    storage: StorageDep,
+    settings: SettingsDep,
+    remake: RemakeDep,
+    actor: AuthenticatedEditor,
+    file: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    """Stored when it has sound; otherwise the page again with the refusal beside the field."""
+    language = choose_language(request)
+    name = (file.filename or "") if file is not None else ""
+    if file is None or not name:
+        item = editable_item(session, item_id)
+        message = translator(language)("editor_recording_missing")
+        raise PageAnswer(_variants_page(request, item, {"recording": message}, 422))
+    change = audit.Change(
+        actor,
+        "upload_description_recording",
+        summary="Upload the description recording",
+        method=request.method,
+        path=request.url.path,
+        item_id=item_id,
+        details=audit.safe_details({"file": name}),
+    )
+    try:
+        await description_recordings.upload_description_recording(
+            request.app.state.sessions,
+            storage,
+            settings,
+            item_id,
+            _chunks(file),
+            original_name=name,
+            change=change,
+            remake=remake,
+        )
+    except ServiceError as error:
+        item = editable_item(session, item_id)
+        errors = {"recording": error.message_in(language)}
+        raise PageAnswer(_variants_page(request, item, errors, error.status_code)) from error
+    return redirect(f"/editor/items/{item_id}/variants", "uploaded")
+
+
+@router.post(
+    "/items/{item_id}/description-recording/delete",
+    summary="Remove the description recording",
+    dependencies=FORM,
+)
+def delete_description_recording(
+    item_id: int, session: SessionDep, storage: StorageDep, remake: RemakeDep, actor: EditorActor
+) -> Response:
+    item = editable_item(session, item_id)
+    description_recordings.delete_description_recording(session, storage, item, remake=remake)
+    return redirect(f"/editor/items/{item.id}/variants", "description_recording_deleted")
