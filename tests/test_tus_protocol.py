@@ -18,7 +18,7 @@ from upload_helpers import TUS, create_upload, metadata, patch, upload_id
 
 from helpers import running_service
 from media_service.config import Settings
-from media_service.services import housekeeping, resumable
+from media_service.services import resumable
 from media_service.services.resumable import record, uploads_folder
 
 OFFSET_STREAM = {"Content-Type": "application/offset+octet-stream"}
@@ -385,7 +385,7 @@ def test_expired_uploads_answer_410(
 def test_expired_uploads_are_swept_while_the_service_runs(
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(housekeeping, "SWEEP_INTERVAL_SECONDS", 0.05)
+    settings = settings.model_copy(update={"housekeeping_interval_seconds": 0.05})
     with running_service(settings) as (client, auth):
         fresh = start(client, auth, b"0123456789")
         monkeypatch.setattr(record, "KEEP_SECONDS", -1.0)

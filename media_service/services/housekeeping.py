@@ -23,8 +23,6 @@ from media_service.services.resumable import ResumableUploads
 from media_service.storage import Storage
 
 log = logging.getLogger("tolk")
-# How often the running service sweeps.
-SWEEP_INTERVAL_SECONDS = 300.0
 
 
 @dataclass(frozen=True)
@@ -42,6 +40,7 @@ class Housekeeping:
             uploads.sweep()
             + scratch.clear_abandoned_put_uploads(self.settings.scratch_dir)
             + sweep_orphans(self.sessions, self.storage)
+            + self.storage.clear_abandoned_scratch()
         )
 
     def start(self) -> asyncio.Task[None]:
@@ -52,10 +51,10 @@ class Housekeeping:
         self.sweep()
         return asyncio.create_task(self.sweep_periodically())
 
-    async def sweep_periodically(self, interval: float | None = None) -> None:
-        """Sweep every ``interval`` seconds (default ``SWEEP_INTERVAL_SECONDS``) until cancelled."""
+    async def sweep_periodically(self) -> None:
+        """Sweep every ``TOLK_HOUSEKEEPING_INTERVAL_SECONDS`` until cancelled."""
         while True:
-            await asyncio.sleep(SWEEP_INTERVAL_SECONDS if interval is None else interval)
+            await asyncio.sleep(self.settings.housekeeping_interval_seconds)
             try:
                 await run_in_threadpool(self.sweep)
             except Exception:  # one failed round must not end the sweeper; the next tries again
