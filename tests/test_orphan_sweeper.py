@@ -64,7 +64,8 @@ def test_a_file_whose_process_died_before_its_commit_is_swept_at_once(
     sessions = client.app.state.sessions
     orphan = _in_a_process_that_dies(
         storage,
-        "key = storage.new_key('mp4'); storage.mark_entering(key); storage.write_bytes(key, b'x')\nprint(key)",
+        "key = storage.new_key('mp4')\nstorage.mark_entering(key)\n"
+        "storage.write_bytes(key, b'x')\nprint(key)",
     )
     live = storage.new_key("mp4")  # this process's change, still under way however old
     storage.mark_entering(live)
