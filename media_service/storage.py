@@ -6,7 +6,7 @@ into place only when complete, so a half-written file is never served and a cras
 nothing that looks finished.
 
 Scratch files carry their owner in their name: a token of the process (its ``Storage``) that
-holds ``<scratch>/owners/<token>.lock`` locked (``flock``) for as long as it lives. The kernel
+holds ``<data>/owners/<token>.lock`` locked (``flock``) for as long as it lives. The kernel
 drops the lock when the process ends, however it ends (SIGKILL included), so what a dead owner
 left is known at once to be abandoned, and what a live one (another process on the same data
 directory) works on is never taken. A file on its way into storage for a change that has not
@@ -80,12 +80,14 @@ class PendingFile:
 class Storage:
     """Local-disk storage rooted at ``root``, with scratch space for partial files."""
 
-    def __init__(self, root: Path, scratch: Path) -> None:
+    def __init__(self, root: Path, scratch: Path, owners: Path | None = None) -> None:
+        """Files under ``root``, partial ones in ``scratch``; the locks of their owners in
+        ``owners`` (default: ``owners`` beside the scratch directory, which holds scratch only)."""
         self.root = root
         self.scratch = scratch
         self.root.mkdir(parents=True, exist_ok=True)
         self.scratch.mkdir(parents=True, exist_ok=True)
-        self._owners = scratch / "owners"
+        self._owners = owners or scratch.parent / "owners"
         self._owner: str | None = None
         self._owner_fd: int | None = None
         self._owner_made = threading.Lock()
@@ -96,7 +98,7 @@ class Storage:
         first time it is asked for and held until the process ends."""
         with self._owner_made:
             if self._owner is None:
-                self._owners.mkdir(exist_ok=True)
+                self._owners.mkdir(parents=True, exist_ok=True)
                 while self._owner is None:
                     token = secrets.token_hex(8)
                     # Locked under a name the sweeper does not read as a lock, then renamed:

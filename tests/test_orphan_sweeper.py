@@ -81,7 +81,7 @@ def test_a_file_whose_process_died_before_its_commit_is_swept_at_once(
     storage.settle(live)
     assert list(storage.entering()) == []
     assert storage.clear_abandoned_scratch() == 0
-    assert [p.name for p in (storage.scratch / "owners").iterdir()] == [f"{storage.owner}.lock"]
+    assert [p.name for p in (storage.scratch.parent / "owners").iterdir()] == [f"{storage.owner}.lock"]
 
 
 def test_scratch_of_a_process_that_died_is_removed_at_once_and_a_live_ones_kept(

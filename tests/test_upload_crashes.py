@@ -189,9 +189,9 @@ def scratch_left(data_dir: Path, *, resumable: bool = False) -> list[str]:
     """What interrupted uploads left in the scratch directory; with ``resumable``, also what
     is kept of unfinished tus uploads (which a client may still resume)."""
     scratch = data_dir / "tmp"
-    left = sorted(path.name for path in scratch.iterdir() if path.name not in ("uploads", "owners"))
+    left = sorted(path.name for path in scratch.iterdir() if path.name != "uploads")
     # An owner's lock stays while its process lives (the server running now).
-    left += sorted(f"owners/{path.name}" for path in (scratch / "owners").glob("*") if not _held(path))
+    left += sorted(f"owners/{path.name}" for path in (data_dir / "owners").glob("*") if not _held(path))
     uploads = scratch / "uploads"
     if resumable and uploads.exists():
         # A stored upload's record is kept (a day) for a client that lost the final answer.

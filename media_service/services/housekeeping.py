@@ -1,9 +1,10 @@
 """Clean-up the running service does by itself: at start, then every few minutes.
 
-Each round removes expired and abandoned resumable uploads, scratch files of plain uploads a
-crash left behind, and stored files no row names (``cleanup.sweep_orphans``). Nothing a live
-request or job holds is ever taken: uploads and scratch files are locked while in use, and
-stored files get a grace period.
+Each round removes expired and abandoned resumable uploads, scratch files of processes that
+have died, and stored files no row names (``cleanup.sweep_orphans``). Nothing a live request or
+job holds is ever taken: uploads and scratch files are locked while in use (by their owner,
+see ``storage``), files entering storage are marked until their change settles, and other
+stored files no row names get a grace period.
 """
 
 from __future__ import annotations
