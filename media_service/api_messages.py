@@ -110,6 +110,10 @@ API_MESSAGES: dict[str, dict[str, str]] = {
         "en": "The sound could not be read: set the offset by hand.",
     },
     # Captions from speech (services.speech): refusals when ordering, and why a job failed.
+    "api_timing_not_descriptions": {
+        "sv": "Spåret är av typen {kind}: tal och tider kontrolleras bara för syntolkning.",
+        "en": "The track is of kind {kind}: speech and timing are checked for descriptions only.",
+    },
     "api_speech_no_sound": {
         "sv": "Objekt {item} har ingen film eller sång med ljud än: ladda upp den först.",
         "en": "Item {item} has no film or song with sound yet: upload it first.",

@@ -39,7 +39,15 @@ from media_service.methods import MethodRules
 from media_service.metrics import RequestMetrics
 from media_service.openapi import install as install_openapi
 from media_service.security_headers import SecurityHeaders
-from media_service.services import ladder_jobs, ladders, speech, speech_jobs, variant_jobs, variants
+from media_service.services import (
+    ladder_jobs,
+    ladders,
+    speech,
+    speech_jobs,
+    speech_spans,
+    variant_jobs,
+    variants,
+)
 from media_service.services.accounts import LoginThrottle
 from media_service.services.embed import frame_ancestors_directive
 from media_service.services.housekeeping import Housekeeping
@@ -62,6 +70,7 @@ def job_handlers() -> Handlers:
     handlers = {
         variants.JOB_KIND: variant_jobs.run_variants_job,
         ladders.JOB_KIND: ladder_jobs.run_ladder_job,
+        speech_spans.JOB_KIND: speech_spans.run_find_speech_job,
     }
     # Captions from speech: the job imports faster-whisper only when it runs (tolk[asr]).
     handlers.update({kind: speech_jobs.run_speech_job for kind in speech.JOB_KINDS.values()})

@@ -21,7 +21,7 @@ from media_service.config import Settings
 from media_service.db import session_scope
 from media_service.jobs.queue import JobQueue
 from media_service.models import CaptionKind, MediaItem, MediaKind, VariantKind
-from media_service.services import captions, interpreters, media, sources, variants
+from media_service.services import captions, interpreters, media, sources, speech_spans, variants
 from media_service.storage import Storage
 from transcode import synthetic
 from transcode.binary import ffmpeg_path
@@ -271,6 +271,9 @@ async def fill_demo_library(
                         session, storage, item, _webvtt(cues), language=language, kind=kind, actor=OPERATOR
                     )
                 ordered.append(variants.order_variants(session, queue, item, DEMO_VARIANTS))
+                finding = speech_spans.order_speech_detection(session, queue, item)
+                if finding is not None:
+                    ordered.append(finding)
             created.append(item_id)
             jobs += [job.id for job in ordered]
     return created, jobs

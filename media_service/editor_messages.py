@@ -333,6 +333,11 @@ EDITOR_MESSAGES: dict[str, dict[str, str]] = {
         "sv": "Objektet är skapat. Ladda upp filmen eller sången.",
         "en": "The item is made. Upload its film or song.",
     },
+    "editor_job_find_speech": {"sv": "Tal i filmen", "en": "Speech in the film"},
+    "editor_notice_finding_speech": {
+        "sv": "Tolk letar efter talet i filmen.",
+        "en": "Tolk is finding the speech in the film.",
+    },
     "editor_notice_saved": {"sv": "Ändringarna är sparade.", "en": "The changes are saved."},
     "editor_notice_published": {"sv": "Objektet är publicerat.", "en": "The item is published."},
     "editor_notice_unpublished": {
@@ -385,6 +390,31 @@ CAPTION_EDITOR_MESSAGES: dict[str, dict[str, str]] = {
         "en": "Hours:minutes:seconds.milliseconds, for example 00:01:02.500.",
     },
     "editor_ce_text": {"sv": "Text", "en": "Text"},
+    "editor_ce_timing": {"sv": "Tal och syntolkning", "en": "Speech and descriptions"},
+    "editor_ce_speech_found": {
+        "sv": "Ställen med tal i filmen: {count}. Syntolkningen hör hemma i pauserna mellan dem.",
+        "en": "Stretches of speech in the film: {count}. Descriptions belong in the pauses between them.",
+    },
+    "editor_ce_speech_finding": {
+        "sv": "Tolk letar efter talet i filmen. Ladda om sidan om en stund för att se det.",
+        "en": "Tolk is finding the speech in the film. Reload the page in a while to see it.",
+    },
+    "editor_ce_speech_unknown": {
+        "sv": "Tolk vet inte än var filmen har tal.",
+        "en": "Tolk does not know yet where the film has speech.",
+    },
+    "editor_ce_speech_no_sound": {
+        "sv": "Filmen har inget ljud, så syntolkningen krockar inte med något tal.",
+        "en": "The film has no sound, so no description can clash with speech.",
+    },
+    "editor_ce_find_speech": {"sv": "Hitta talet i filmen", "en": "Find the speech in the film"},
+    "editor_ce_legend_speech": {"sv": "Tal i filmen", "en": "Speech in the film"},
+    "editor_ce_legend_descriptions": {"sv": "Syntolkning", "en": "Descriptions"},
+    "editor_ce_pace": {
+        "sv": "Varningarna räknar med att syntolkningen läses med {wpm} ord i minuten.",
+        "en": "The warnings assume descriptions are read at {wpm} words a minute.",
+    },
+    "editor_ce_speech_list": {"sv": "Tal i filmen ({count})", "en": "Speech in the film ({count})"},
     "editor_ce_warnings": {"sv": "Varningar för textremsan", "en": "Warnings for the cue"},
     "editor_ce_split": {"sv": "Dela", "en": "Split"},
     "editor_ce_merge": {"sv": "Slå ihop med nästa", "en": "Merge with the next"},
@@ -516,6 +546,14 @@ CAPTION_EDITOR_MESSAGES: dict[str, dict[str, str]] = {
     "editor_js_ce_short_gap": {
         "sv": "Börjar {gap} ms efter att textremsa {other} slutar: texten blinkar.",
         "en": "Starts {gap} ms after cue {other} ends: the captions flicker.",
+    },
+    "editor_js_ce_overlaps_speech": {
+        "sv": "Överlappar tal i filmen ({from}–{to}); syntolkningen hör hemma i en paus.",
+        "en": "Overlaps speech in the film ({from}–{to}); a description belongs in a pause.",
+    },
+    "editor_js_ce_longer_than_gap": {
+        "sv": "Tar ungefär {needed} s att läsa i {wpm} ord i minuten, men pausen är {available} s.",
+        "en": "Takes about {needed} s to say at {wpm} words a minute, but the pause lasts {available} s.",
     },
     "editor_js_ce_bad_times": {
         "sv": "Slutet måste komma efter starten.",

@@ -137,6 +137,9 @@ class MediaFile(Base):
     facts: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     original_name: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Of a source with sound: where it has speech, ``[[start_ms, end_ms], …]`` found by the
+    # ``find_speech`` job (``services.speech_spans``); None until then.
+    speech_spans: Mapped[list[Any] | None] = mapped_column(JSON, default=None)
 
     item: Mapped[MediaItem] = relationship(back_populates="files", foreign_keys=[item_id])
     # Its HLS ladder (a picture variant's, an interpreter recording's), removed with it.

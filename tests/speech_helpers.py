@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from transcode import synthetic
 from transcode.safety import file_url, input_options
 
 SENTENCES = (
@@ -76,3 +77,38 @@ def speak_sentences(ffmpeg: str, folder: Path) -> SpokenFixture:
         timeout=60,
     )
     return SpokenFixture(song, SENTENCES, tuple(spans), LENGTH_SECONDS)
+
+
+@dataclass(frozen=True)
+class SpokenFilm:
+    path: Path  # H.264 and AAC in MP4, 320x180
+    span: tuple[float, float]  # the sentence's voice: onset and end, seconds
+    duration: float
+
+
+def speak_film(ffmpeg: str, folder: Path, sentence: str, at: float, length: float) -> SpokenFilm:
+    """A film of ``length`` seconds whose sound is silence but for ``sentence`` (espeak-ng,
+    Swedish) from ``at``; the voice's span is measured from the samples."""
+    espeak = shutil.which("espeak-ng")
+    need(espeak is not None, "espeak-ng")
+    assert espeak is not None
+    spoken = folder / "sentence.wav"
+    subprocess.run([espeak, "-v", "sv", "-w", str(spoken), sentence], check=True, timeout=60)
+    with wave.open(str(spoken)) as reader:
+        rate = reader.getframerate()
+        voice = np.frombuffer(reader.readframes(reader.getnframes()), dtype=np.int16)
+    heard = np.nonzero(np.abs(voice) > ONSET_LEVEL)[0]
+    samples = np.zeros(int(length * rate), dtype=np.int16)
+    first = int(at * rate)
+    samples[first : first + len(voice)] = voice
+    joined = folder / "sound.wav"
+    with wave.open(str(joined), "wb") as writer:
+        writer.setnchannels(1)
+        writer.setsampwidth(2)
+        writer.setframerate(rate)
+        writer.writeframes(samples.tobytes())
+    film = folder / "spoken.mp4"
+    subprocess.run(
+        [ffmpeg, *synthetic.film_args(film, duration=length, sound=joined)], check=True, timeout=60
+    )
+    return SpokenFilm(film, (at + heard[0] / rate, at + heard[-1] / rate), length)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Query, Response, UploadFile, status
+from fastapi import APIRouter, File, Query, Request, Response, UploadFile, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from media_service.api.jobs import JobOut, job_out
@@ -18,7 +18,7 @@ from media_service.api.schemas import CaptionOut, JsonMilliseconds, Timestamp, c
 from media_service.deps import EditorActor, RemakeDep, RequireEditor, SessionDep, StorageDep
 from media_service.models import CaptionRevision, CaptionTrack
 from media_service.openapi import MAX_ID, Id, errors
-from media_service.services import caption_revisions, captions, media
+from media_service.services import caption_revisions, captions, media, speech_spans
 from transcode.captions import CaptionNote, Cue
 
 router = APIRouter(prefix="/{track_id:int}")
@@ -146,6 +146,23 @@ def _saved_out(saved: caption_revisions.SavedRevision) -> RevisionSaved:
         revision=revision_out(saved.track, saved.revision),
         notes=[_note_out(n) for n in saved.notes],
         jobs=[job_out(j, editor=True) for j in saved.jobs],
+    )
+
+
+class SpanOut(BaseModel):
+    start_ms: int
+    end_ms: int
+
+
+class TimingOut(BaseModel):
+    status: str = Field(
+        description="`found`, `finding` (a `find_speech` job is under way), `unknown` or `no_sound`"
+    )
+    speech: list[SpanOut] = Field(description="Where the film has speech (sound in the speech band)")
+    duration_ms: int | None
+    words_per_minute: int = Field(description="The describer's pace the warnings assume")
+    notes: list[NoteOut] = Field(
+        description="`description.overlaps_speech` and `description.longer_than_gap`, per cue"
     )
 
 
@@ -318,3 +335,41 @@ def download_revision(
         media_type=caption_revisions.DOWNLOAD_TYPES[file_format],
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+def _timing_out(timing: speech_spans.DescriptionTiming) -> TimingOut:
+    return TimingOut(
+        status=timing.status.value,
+        speech=[SpanOut(start_ms=start, end_ms=end) for start, end in timing.speech],
+        duration_ms=timing.duration_ms,
+        words_per_minute=timing.words_per_minute,
+        notes=[_note_out(n) for n in timing.notes],
+    )
+
+
+@router.get(
+    "/timing",
+    response_model=TimingOut,
+    dependencies=[RequireEditor],
+    summary="A description track against the film's speech",
+)
+def get_timing(item_id: Id, track_id: Id, session: SessionDep, storage: StorageDep) -> TimingOut:
+    """Where the film has speech, and a warning for each description that overlaps it or is
+    longer than its pause at the describer's pace. 422 for a track not of kind `descriptions`."""
+    return _timing_out(speech_spans.description_timing(storage, _track(session, item_id, track_id)))
+
+
+@router.post(
+    "/timing/speech",
+    response_model=TimingOut,
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Find where the film has speech",
+)
+def find_speech(
+    item_id: Id, track_id: Id, request: Request, session: SessionDep, storage: StorageDep, actor: EditorActor
+) -> TimingOut:
+    """Queues a `find_speech` job unless the film's speech is known or being found (the answer's
+    `status` then says which). 422 for a film without sound or a track not of kind
+    `descriptions`."""
+    track = _track(session, item_id, track_id)
+    return _timing_out(speech_spans.find_speech(session, request.app.state.job_queue, storage, track))

@@ -97,7 +97,10 @@ def add_revision(
     track.cue_count = written.cue_count
     session.flush()
     # Search finds what viewers see: the cues as stored, and never a speech draft's.
-    search.index_track(session, track, () if track.draft else written.plain)
+    if track.draft:
+        search.index_track(session, track, ())
+    else:
+        search.index_track(session, track, written.plain, written.plain_index)
     return revision
 
 

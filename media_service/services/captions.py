@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from media_service.auth import Actor
 from media_service.errors import Conflict, Invalid, InvalidField, NotFound
 from media_service.models import CaptionKind, CaptionRevision, CaptionTrack, Job, MediaItem
+from media_service.services import search, speech_spans
 from media_service.services.caption_revisions import add_revision
 from media_service.services.cleanup import delete_after_commit
 from media_service.services.languages import default_label, normalise_language
@@ -78,9 +79,13 @@ def normalise_caption_file(
     line, for one that does not parse."""
     _check_size(data)
     try:
+        # The search index's stems are made with the rest: in the worker process for a large
+        # file, so no second of stemming runs in the service's threads.
         if len(data) > OFFLOAD_CAPTION_BYTES:
-            return in_worker_process(normalise_captions, data, filename, with_report=with_report)
-        return normalise_captions(data, filename, with_report=with_report)
+            return in_worker_process(
+                normalise_captions, data, filename, with_report=with_report, index_text=search.stems
+            )
+        return normalise_captions(data, filename, with_report=with_report, index_text=search.stems)
     except CaptionError as error:
         raise CaptionFileInvalid(error) from error
 
@@ -103,7 +108,8 @@ def upload_caption_file(
     ``with_report`` is false: a script's upload, whose answer has none).
 
     A track for the same language and kind gets it as a new revision (saved by ``actor``),
-    and variants showing its earlier captions are remade as ``remake`` says. Refused with
+    and variants showing its earlier captions are remade as ``remake`` says (and, for a
+    description track, the film's speech is looked for through its queue). Refused with
     422: a language that is not a BCP 47 tag, an empty or too large file, and one that does
     not parse (naming its line).
     """
@@ -120,6 +126,9 @@ def upload_caption_file(
         track.label = (label or "").strip()[:100] or default_label(language)
     revision = add_revision(session, storage, track, written, actor, origin="upload")
     jobs = remake_outdated(session, item, remake)
+    if kind is CaptionKind.DESCRIPTIONS and remake is not None:
+        # The editor times descriptions against the film's speech: find it once, now.
+        speech_spans.after_description_change(session, remake.queue, item)
     return CaptionUpload(track, written.cue_count, list(written.report), revision, jobs)
 
 

@@ -9,7 +9,9 @@ service's threads run on; only the result is handed back. The worker is started 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -22,11 +24,28 @@ _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
 
 
+def _exit_with(parent: int) -> None:
+    """Runs in the worker: end it when the service that started it is gone (killed, say),
+    rather than leave it behind holding its memory."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-service", daemon=True).start()
+
+
 def _executor() -> ProcessPoolExecutor:
     global _pool
     with _lock:
         if _pool is None:
-            _pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+            _pool = ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_exit_with,
+                initargs=(os.getpid(),),
+            )
         return _pool
 
 

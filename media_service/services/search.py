@@ -96,20 +96,34 @@ def index_item(session: Session, item: MediaItem) -> None:
     session.execute(insert(SearchEntry), rows)
 
 
-def cue_entries(item_id: int, track_id: int, cues: Iterable[PlainCue]) -> list[dict[str, Any]]:
-    """One entry per cue that has words: its plain text (as a viewer reads it) and start."""
+def cue_entries(
+    item_id: int, track_id: int, cues: Iterable[PlainCue], indexed: Sequence[str] = ()
+) -> list[dict[str, Any]]:
+    """One entry per cue that has words: its plain text (as a viewer reads it) and start;
+    ``indexed`` holds each cue's ``stems`` when they were made already (in a worker process)."""
+    cues = list(cues)
+    stemmed = indexed if len(indexed) == len(cues) else [stems(cue.text) for cue in cues]
     return [
-        _entry(item_id, SearchField.CAPTION, cue.text, track_id=track_id, start_ms=cue.start_ms)
-        for cue in cues
-        if _WORD.search(cue.text)
+        {
+            "item_id": item_id,
+            "field": SearchField.CAPTION,
+            "text": cue.text,
+            "stems": cue_stems,
+            "track_id": track_id,
+            "start_ms": cue.start_ms,
+        }
+        for cue, cue_stems in zip(cues, stemmed, strict=True)
+        if cue_stems  # no words, no stems
     ]
 
 
-def index_track(session: Session, track: CaptionTrack, cues: Iterable[PlainCue]) -> None:
+def index_track(
+    session: Session, track: CaptionTrack, cues: Iterable[PlainCue], indexed: Sequence[str] = ()
+) -> None:
     """Make the track's cue entries ``cues``, those of its current revision (call after a
-    flush, so the track has its id)."""
+    flush, so the track has its id); ``indexed`` as ``cue_entries`` takes it."""
     session.execute(delete(SearchEntry).where(SearchEntry.track_id == track.id))
-    rows = cue_entries(track.item_id, track.id, cues)
+    rows = cue_entries(track.item_id, track.id, cues, indexed)
     if rows:
         session.execute(insert(SearchEntry), rows)
 

@@ -12,7 +12,7 @@ from media_service.config import Settings
 from media_service.db import session_scope
 from media_service.jobs.queue import JobQueue
 from media_service.models import Job, MediaItem, MediaKind
-from media_service.services import audit, media, variants
+from media_service.services import audit, media, speech_spans, variants
 from media_service.services.media import ReceivedFile, UploadBody
 from media_service.storage import PendingFile, Storage
 
@@ -71,6 +71,7 @@ def _store(
         entry = change.record(session) if change is not None else None
         media.keep_source(session, storage, item, probed, original_name=original_name)
         jobs = variants.after_source_upload(session, storage, queue, item)
+        speech_spans.after_description_change(session, queue, item)
         if entry is not None:
             audit.settle(session, entry)
     return item, jobs

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -99,8 +99,9 @@ def brief_report(notes: Iterable[CaptionNote], per_code: int = NOTES_PER_CODE) -
 class NormalisedCaptions:
     """A caption file as Tolk stores it: its normalised WebVTT, how many cues, the format it
     was read from, its cues as plain text, and (when asked for) the report on it
-    (``brief_report`` of ``caption_report``). Made in one go so that storing it never reads the
-    file again."""
+    (``brief_report`` of ``caption_report``) and what a search index keeps of each cue's text
+    (``plain_index``, made by the caller's function). Made in one go so that storing it never
+    reads the file again."""
 
     webvtt: bytes
     cue_count: int
@@ -111,6 +112,7 @@ class NormalisedCaptions:
     plain_starts: tuple[int, ...] = ()
     plain_texts: tuple[str, ...] = ()
     report: tuple[CaptionNote, ...] = ()
+    plain_index: tuple[str, ...] = ()
 
     @property
     def plain(self) -> Iterator[PlainCue]:
@@ -118,24 +120,36 @@ class NormalisedCaptions:
         return map(PlainCue, self.plain_starts, self.plain_texts)
 
 
-def normalised(document: CaptionDocument, *, with_report: bool = False) -> NormalisedCaptions:
-    """``document`` written as normalised WebVTT (raises ValueError as ``write_webvtt``)."""
+def normalised(
+    document: CaptionDocument,
+    *,
+    with_report: bool = False,
+    index_text: Callable[[str], str] | None = None,
+) -> NormalisedCaptions:
+    """``document`` written as normalised WebVTT (raises ValueError as ``write_webvtt``), with
+    ``index_text`` of each plain cue text when given."""
     report = tuple(brief_report(caption_report(document))) if with_report else ()
     plain = plain_cues(document)
+    texts = tuple(cue.text for cue in plain)
     return NormalisedCaptions(
         write_webvtt(document),
         len(document.cues),
         document.source_format,
         tuple(cue.start_ms for cue in plain),
-        tuple(cue.text for cue in plain),
+        texts,
         report,
+        tuple(map(index_text, texts)) if index_text is not None else (),
     )
 
 
 def normalise_captions(
-    data: bytes, filename: str | None = None, *, with_report: bool = False
+    data: bytes,
+    filename: str | None = None,
+    *,
+    with_report: bool = False,
+    index_text: Callable[[str], str] | None = None,
 ) -> NormalisedCaptions:
     """Read a WebVTT or SRT file (see ``read_captions``; raises CaptionError) and write it as
     normalised WebVTT: all the work of storing an upload, in one call that shares nothing (so
-    it may run in another process)."""
-    return normalised(read_captions(data, filename), with_report=with_report)
+    it may run in another process, ``index_text`` too: a module-level function)."""
+    return normalised(read_captions(data, filename), with_report=with_report, index_text=index_text)

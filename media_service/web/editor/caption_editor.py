@@ -2,7 +2,9 @@
 
 The page is rendered here with the cues and the quality rules as JSON; the editing itself is
 ``static/js/editor/caption-editor.js``, which saves by posting the cues to the JSON API
-(``POST /api/media/{id}/captions/{track_id}/revisions``).
+(``POST /api/media/{id}/captions/{track_id}/revisions``). A description track's page also gets
+where the film has speech (``services.speech_spans``), shown on the editor's timeline, and the
+describer's pace, by which the script warns as the editor types.
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
 from media_service.deps import EditorActor, RemakeDep, SessionDep, StorageDep
-from media_service.models import CaptionTrack, MediaItem
-from media_service.services import caption_revisions, captions, speech
+from media_service.models import CaptionKind, CaptionTrack, MediaItem
+from media_service.services import caption_revisions, captions, speech, speech_spans
 from media_service.web.editor.base import FORM, EditorPage, editable_item, editor_router, item_page, redirect
 from media_service.web.views import player_view
 from transcode.captions import (
@@ -75,6 +77,15 @@ def caption_editor_page(
         "saveUrl": f"/api/media/{item.id}/captions/{track.id}/revisions",
         "editUrl": _edit_url(track),
     }
+    timing = None
+    if track.kind is CaptionKind.DESCRIPTIONS:
+        timing = speech_spans.description_timing(storage, track)
+        data["timing"] = {
+            "status": timing.status.value,
+            "speech": [list(span) for span in timing.speech],
+            "durationMs": timing.duration_ms,
+            "wordsPerMinute": timing.words_per_minute,
+        }
     review = speech.review_draft(track)
     words_to_check = [
         (note, why)
@@ -87,6 +98,8 @@ def caption_editor_page(
         "revision": revision,
         "editor_data": data,
         "film": view,
+        "timing": timing,
+        "format_timestamp": format_timestamp,
         "words_to_check": [
             {**note, "time": format_timestamp(int(str(note.get("start_ms") or 0))), "why": why}
             for note, why in words_to_check
@@ -138,3 +151,22 @@ def restore_revision(
     track = captions.get_track(item, track_id)
     caption_revisions.restore_revision(session, storage, track, number, actor, remake=remake)
     return redirect(_edit_url(track), "revision_restored")
+
+
+@router.post(
+    "/items/{item_id}/captions/{track_id}/find-speech",
+    summary="Find where the film has speech",
+    dependencies=FORM,
+)
+def find_speech(
+    request: Request,
+    item_id: int,
+    track_id: int,
+    session: SessionDep,
+    storage: StorageDep,
+    actor: EditorActor,
+) -> Response:
+    item = editable_item(session, item_id)
+    track = captions.get_track(item, track_id)
+    speech_spans.find_speech(session, request.app.state.job_queue, storage, track)
+    return redirect(_edit_url(track), "finding_speech")

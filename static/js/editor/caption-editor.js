@@ -3,12 +3,16 @@
 // and saving the cues to the JSON API as a new revision. Every command has a key (listed on
 // the page); the list is a listbox, so the keyboard alone reaches everything.
 //
+// A description track also has a timeline: where the film has speech, and its descriptions,
+// with a warning for each that overlaps speech or is longer than its pause (description-timing.js).
+//
 // Long tracks stay responsive: the list is built in chunks between frames, each row is plain
 // text (only the chosen cue has fields), and an edit refreshes only the rows it changed.
 
 import { csrfHeaders, errorMessage, say } from "./common.js";
 import { cueAt, formatTime, insertAfter, mergeWithNext, parseOffset, parseTime, shiftCues, splitCue } from "./cue-edits.js";
 import { allWarnings } from "./cue-quality.js";
+import { timingWarnings } from "./description-timing.js";
 
 const CHUNK = 250;
 const PAGE = 10;
@@ -42,6 +46,7 @@ class CaptionEditor {
     this.data = data;
     this.cues = data.cues.map((cue) => ({ ...cue }));
     this.rules = data.rules;
+    this.timing = data.timing || null;
     this.language = document.documentElement.lang || "sv";
     this.current = 0;
     this.rows = [];
@@ -60,11 +65,22 @@ class CaptionEditor {
     this.offset = find("#ce-offset");
     this.from = find("#ce-from");
     this.to = find("#ce-to");
+    this.timeline = this.timing && this.timing.status === "found" ? find("#ce-timeline") : null;
+    this.playhead = null;
+  }
+
+  /** The quality warnings of every cue, and for descriptions their timing against speech. */
+  computeWarnings() {
+    const quality = allWarnings(this.cues, this.rules, this.language);
+    if (!this.timing) return quality;
+    const timing = timingWarnings(this.cues, this.timing, this.language);
+    return quality.map((found, index) => [...found, ...timing[index]]);
   }
 
   setUp() {
-    this.warnings = allWarnings(this.cues, this.rules, this.language);
+    this.warnings = this.computeWarnings();
     this.buildRows();
+    this.drawTimeline();
     this.show(0);
     document.addEventListener("keydown", (event) => this.onKey(event));
     this.list.addEventListener("keydown", (event) => this.onListKey(event));
@@ -85,6 +101,50 @@ class CaptionEditor {
       }
     });
     if (this.media) this.media.addEventListener("timeupdate", () => this.onTime());
+    this.timeline?.addEventListener("click", (event) => {
+      const block = event.target.closest("[data-index]");
+      if (block) this.show(Number(block.dataset.index));
+    });
+  }
+
+  // --- the timeline (description tracks) ---------------------------------------------------
+
+  /** The speech row and the cue row, each block placed by its times along the film. */
+  drawTimeline() {
+    if (!this.timeline) return;
+    let length = Math.max(1, this.timing.durationMs || 0);
+    for (const cue of this.cues) length = Math.max(length, cue.end);
+    this.timelineLength = length;
+    const row = (name) => {
+      const element = document.createElement("div");
+      element.className = `ce-tl-row ${name}`;
+      return element;
+    };
+    const block = (start, end) => {
+      const element = document.createElement("span");
+      element.className = "ce-tl-block";
+      element.style.left = `${(100 * start) / length}%`;
+      element.style.width = `${Math.max(0.4, (100 * (end - start)) / length)}%`;
+      return element;
+    };
+    const speech = row("ce-tl-speech");
+    for (const [start, end] of this.timing.speech) speech.append(block(start, end));
+    const descriptions = row("ce-tl-cues");
+    this.cues.forEach((cue, index) => {
+      const element = block(cue.start, cue.end);
+      element.dataset.index = String(index);
+      element.classList.toggle("has-warnings", this.warnings[index].length > 0);
+      element.classList.toggle("current", index === this.current);
+      descriptions.append(element);
+    });
+    this.playhead = document.createElement("span");
+    this.playhead.className = "ce-tl-playhead";
+    this.timeline.replaceChildren(speech, descriptions, this.playhead);
+    if (this.media) this.movePlayhead(this.media.currentTime);
+  }
+
+  movePlayhead(seconds) {
+    if (this.playhead) this.playhead.style.left = `${Math.min(100, (100 * seconds * 1000) / this.timelineLength)}%`;
   }
 
   // --- the list ----------------------------------------------------------------------------
@@ -135,18 +195,20 @@ class CaptionEditor {
 
   /** Rebuild the rows from `index` on (after cues were added or removed there). */
   refreshFrom(index) {
-    this.warnings = allWarnings(this.cues, this.rules, this.language);
+    this.warnings = this.computeWarnings();
     this.buildRows(this.current);
     for (let i = index; i < this.rows.length; i++) this.fillRow(i);
+    this.drawTimeline();
   }
 
   /** After one cue changed: its row, and the rows whose warnings changed with it. */
   refreshChanged() {
     const before = this.warnings;
-    this.warnings = allWarnings(this.cues, this.rules, this.language);
+    this.warnings = this.computeWarnings();
     for (let i = 0; i < this.rows.length; i++) {
       if (i === this.current || signature(before[i]) !== signature(this.warnings[i])) this.fillRow(i);
     }
+    this.drawTimeline();
     this.showWarnings();
   }
 
@@ -164,6 +226,10 @@ class CaptionEditor {
     row.classList.add("current");
     this.list.setAttribute("aria-activedescendant", row.id);
     row.scrollIntoView({ block: "nearest" });
+    if (this.timeline) {
+      for (const element of this.timeline.querySelectorAll(".ce-tl-cues > .current")) element.classList.remove("current");
+      this.timeline.querySelector(`.ce-tl-cues > [data-index="${chosen}"]`)?.classList.add("current");
+    }
     const cue = this.cues[chosen];
     this.legend.textContent = say("editor_js_ce_cue", { number: chosen + 1 });
     this.startField.value = formatTime(cue.start);
@@ -361,6 +427,7 @@ class CaptionEditor {
       this.media.pause();
       this.stopAt = null;
     }
+    this.movePlayhead(time);
     const index = cueAt(this.cues, Math.round(time * 1000));
     this.now.textContent = index >= 0 ? this.cues[index].text : "";
   }
