@@ -260,6 +260,31 @@ def test_bytes_past_the_record_after_a_crash_are_cut_off(settings: Settings, fil
         assert stored_source(client, auth, location) == data
 
 
+def test_data_also_linked_into_storage_is_cut_back_on_a_copy_of_its_own(
+    settings: Settings, film: Path
+) -> None:
+    """Killed between the store's commit and the upload's record saying so, the data is still
+    linked into storage as the stored film: cutting it back at start must leave that film whole."""
+    data = film.read_bytes()
+    half = len(data) // 2
+    with running_service(settings) as (client, auth):
+        location = start(client, auth, data)
+        assert patch(client, auth, location, 0, data[:half]).status_code == 204
+        path = data_file(client, location)
+    with open(path, "ab") as handle:  # the last request's bytes, past the record
+        handle.write(data[half:])
+    stored = settings.files_dir / "ab" / "stored.mp4"  # what finishing moved into storage
+    stored.parent.mkdir(parents=True)
+    os.link(path, stored)
+    with running_service(settings) as (client, auth):
+        assert stored.read_bytes() == data  # untouched
+        assert path.stat().st_size == half and path.stat().st_nlink == 1
+        assert offset(client, auth, location) == half
+        assert patch(client, auth, location, half, data[half:]).status_code == 204
+        assert stored_source(client, auth, location) == data
+        assert stored.read_bytes() == data
+
+
 def test_checksums_of_each_algorithm(client: TestClient, auth: dict[str, str], film: Path) -> None:
     data = film.read_bytes()
     location = start(client, auth, data)

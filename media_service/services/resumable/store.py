@@ -172,17 +172,36 @@ class ResumableUploads:
             except FileNotFoundError:
                 continue
             try:
-                if scratch.try_hold(fd) and os.fstat(fd).st_size != upload.offset:
-                    size = os.fstat(fd).st_size
-                    if size < upload.offset:  # cannot happen in the durable order; never trust it
-                        self._save(replace(upload, offset=0))
-                        os.ftruncate(fd, 0)
-                    else:
-                        os.ftruncate(fd, upload.offset)
+                if not scratch.try_hold(fd):
+                    continue  # a live request of another process holds it
+                info = os.fstat(fd)
+                offset = upload.offset if info.st_size >= upload.offset else 0
+                if offset == 0 and upload.offset:  # cannot happen in the durable order; never trust it
+                    self._save(replace(upload, offset=0))
+                if info.st_nlink > 1:
+                    # A crash while finishing left the data linked into storage too (as a film
+                    # whose row may have committed): cutting it back in place would cut that.
+                    self._unshare(record.stem, fd, offset)
+                    cut += 1
+                elif info.st_size != offset:
+                    os.ftruncate(fd, offset)
                     cut += 1
             finally:
                 os.close(fd)
         return cut
+
+    def _unshare(self, upload_id: str, fd: int, size: int) -> None:
+        """Give an upload's data a file of its own: its first ``size`` bytes copied, and the
+        copy renamed over the shared name (the other names keep the old file, untouched)."""
+        copy = self.folder / f"{upload_id}.bin.{secrets.token_hex(4)}.tmp"
+        with open(copy, "wb") as handle:
+            position = 0
+            while position < size:
+                position += os.sendfile(handle.fileno(), fd, position, size - position)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(copy, self.data_path(upload_id))
+        fsync_folder(self.folder)
 
     def sweep(self, *, now: float | None = None) -> int:
         """Remove expired uploads and the leftovers of crashes (data without a record, temporary
@@ -201,8 +220,11 @@ class ResumableUploads:
                 removed += 1
             record.unlink(missing_ok=True)
             removed += 1
-        # A finishing link shares its data's lock, so a live request's is never taken.
-        for leftover in (*self.folder.glob("*.finishing"), *self.folder.glob("*.tmp")):
+        # A finishing link shares its data's lock, taken before the link is made: a live
+        # request's is never taken, and one a crash left goes at once, however young.
+        for finishing in self.folder.glob("*.finishing"):
+            removed += scratch.remove_if_abandoned(finishing, now=now, grace=0)
+        for leftover in self.folder.glob("*.tmp"):  # unlocked: only age tells
             removed += scratch.remove_if_abandoned(leftover, now=now)
         for data in self.folder.glob("*.bin"):
             if not self.record_path(data.stem).exists():
