@@ -407,6 +407,23 @@ def test_expired_uploads_answer_410(
     assert patch(client, auth, location, 6, b"6").status_code == 410
 
 
+def test_a_record_being_saved_when_the_server_died_is_swept_at_once(
+    client: TestClient, auth: dict[str, str]
+) -> None:
+    """Records are saved under their upload's lock, so a temporary one nobody holds is a
+    crash's, however young; one whose upload a request holds is kept."""
+    location = start(client, auth, b"0123456789")
+    uploads = resumable.ResumableUploads(uploads_folder(client.app.state.settings))
+    temporary = uploads.folder / f"{upload_id(location)}.json.0badf00d.tmp"
+    temporary.write_text("{")
+    with uploads.writing(upload_id(location)):
+        uploads.sweep()
+        assert temporary.exists()  # a live request's
+    uploads.sweep()
+    assert not temporary.exists()
+    assert offset(client, auth, location) == 0  # the upload itself stays
+
+
 def test_expired_uploads_are_swept_while_the_service_runs(
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:

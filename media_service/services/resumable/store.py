@@ -107,8 +107,13 @@ class ResumableUploads:
         self.whole_file_checksum(upload)  # a malformed one is refused now, not at the end
         try:
             fd = os.open(self.data_path(upload.id), os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-            os.close(fd)
-            return self._save(upload)
+            try:
+                # Every record is saved under its data's lock, this first one too: a temporary
+                # record whose data no one holds was left by a crash (see ``sweep``).
+                scratch.hold(fd)
+                return self._save(upload)
+            finally:
+                os.close(fd)
         except BaseException as error:
             self._remove(upload.id)
             if isinstance(error, OSError) and error.errno in DISK_FULL:
@@ -190,6 +195,22 @@ class ResumableUploads:
                 os.close(fd)
         return cut
 
+    def _remove_if_unheld(self, temporary: Path) -> bool:
+        """Remove a temporary file of an upload (a record being saved, a copy being made) unless
+        a request holds that upload, which it does for as long as it writes one."""
+        try:
+            fd = os.open(self.data_path(temporary.name.split(".", 1)[0]), os.O_RDONLY)
+        except FileNotFoundError:
+            fd = None
+        try:
+            if fd is not None and not scratch.try_hold(fd):
+                return False
+            temporary.unlink(missing_ok=True)
+            return True
+        finally:
+            if fd is not None:
+                os.close(fd)
+
     def _unshare(self, upload_id: str, fd: int, size: int) -> None:
         """Give an upload's data a file of its own: its first ``size`` bytes copied, and the
         copy renamed over the shared name (the other names keep the old file, untouched)."""
@@ -224,8 +245,8 @@ class ResumableUploads:
         # request's is never taken, and one a crash left goes at once, however young.
         for finishing in self.folder.glob("*.finishing"):
             removed += scratch.remove_if_abandoned(finishing, now=now, grace=0)
-        for leftover in self.folder.glob("*.tmp"):  # unlocked: only age tells
-            removed += scratch.remove_if_abandoned(leftover, now=now)
+        for temporary in self.folder.glob("*.tmp"):
+            removed += self._remove_if_unheld(temporary)
         for data in self.folder.glob("*.bin"):
             if not self.record_path(data.stem).exists():
                 removed += scratch.remove_if_abandoned(data, now=now)
