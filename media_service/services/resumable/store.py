@@ -84,7 +84,7 @@ class ResumableUploads:
 
     def _remove(self, upload_id: str) -> None:
         # The record first: without it the upload is gone, whatever is left to sweep.
-        for suffix in (".json", ".bin", ".finishing"):
+        for suffix in (".json", ".bin", ".finishing", ".new"):
             (self.folder / f"{upload_id}{suffix}").unlink(missing_ok=True)
 
     def whole_file_checksum(self, upload: Upload) -> Checksum | None:
@@ -106,11 +106,13 @@ class ResumableUploads:
         )
         self.whole_file_checksum(upload)  # a malformed one is refused now, not at the end
         try:
-            fd = os.open(self.data_path(upload.id), os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+            new = self.folder / f"{upload.id}.new"
+            fd = os.open(new, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
             try:
-                # Every record is saved under its data's lock, this first one too: a temporary
-                # record whose data no one holds was left by a crash (see ``sweep``).
+                # Locked before it has its name, and every record saved under that lock: data
+                # or a temporary record no one holds was left by a crash, however young (sweep).
                 scratch.hold(fd)
+                os.rename(new, self.data_path(upload.id))
                 return self._save(upload)
             finally:
                 os.close(fd)
@@ -247,7 +249,9 @@ class ResumableUploads:
             removed += scratch.remove_if_abandoned(finishing, now=now, grace=0)
         for temporary in self.folder.glob("*.tmp"):
             removed += self._remove_if_unheld(temporary)
-        for data in self.folder.glob("*.bin"):
+        for data in self.folder.glob("*.bin"):  # locked from birth (see create)
             if not self.record_path(data.stem).exists():
-                removed += scratch.remove_if_abandoned(data, now=now)
+                removed += scratch.remove_if_abandoned(data, now=now, grace=0)
+        for new in self.folder.glob("*.new"):  # not locked yet for an instant: only age tells
+            removed += scratch.remove_if_abandoned(new, now=now)
         return removed
