@@ -4,7 +4,9 @@ restart no stored file lacks a row, no row lacks its file (of the size and SHA-2
 and no scratch is left; every upload answered 2xx kept its film, and every interrupted one can
 be sent (or resumed) again and lands.
 
-The kill points are random but seeded: the seed is printed, and TOLK_CRASH_SEED repeats a run.
+The kill times (and each upload's start and pace) are random but seeded: the seed is printed,
+and TOLK_CRASH_SEED repeats them; where they land still depends on the machine's speed, so the
+test prints how many uploads a kill found streaming, being probed or stored, and answered.
 """
 
 from __future__ import annotations
@@ -216,7 +218,7 @@ def test_uploads_killed_at_random_points_leave_no_file_without_row_nor_row_witho
     tmp_path: Path, film: Path
 ) -> None:
     seed = int(os.environ.get("TOLK_CRASH_SEED", random.randrange(1 << 32)))
-    print(f"crash seed {seed} (TOLK_CRASH_SEED={seed} repeats these kill points)")
+    print(f"crash seed {seed} (TOLK_CRASH_SEED={seed} repeats these kill times)")
     rng = random.Random(seed)
     data = film.read_bytes()
     data_dir = tmp_path / "data"
