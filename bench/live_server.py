@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,17 +38,20 @@ def operator_token(env: dict[str, str], name: str) -> str:
 
 def start_serving(env: dict[str, str], url: str, port: int) -> subprocess.Popen[bytes]:
     """``tolk serve`` on ``port``, returned once it answers at ``url`` (within 60 s)."""
+    # Its log goes to a file, not a pipe: a pipe nobody reads fills up (64 KiB of access log
+    # lines) and then stops the server at its next log line.
+    log = tempfile.TemporaryFile()  # noqa: SIM115 (the child writes it for as long as it runs)
     process = subprocess.Popen(
         [*TOLK, "serve", "--port", str(port)],
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
     )
     deadline = time.monotonic() + 60
     while True:
         if process.poll() is not None:
-            assert process.stderr is not None
-            raise RuntimeError(f"tolk serve exited: {process.stderr.read().decode()[-2000:]}")
+            log.seek(0)
+            raise RuntimeError(f"tolk serve exited: {log.read().decode()[-2000:]}")
         try:
             if httpx.get(f"{url}/api/media", timeout=1).status_code == 200:
                 return process

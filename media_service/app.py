@@ -42,6 +42,7 @@ from media_service.security_headers import SecurityHeaders
 from media_service.services import (
     ladder_jobs,
     ladders,
+    signer_windows,
     speech,
     speech_jobs,
     speech_spans,
@@ -70,6 +71,7 @@ def job_handlers() -> Handlers:
     handlers = {
         variants.JOB_KIND: variant_jobs.run_variants_job,
         ladders.JOB_KIND: ladder_jobs.run_ladder_job,
+        signer_windows.JOB_KIND: signer_windows.run_window_job,
         speech_spans.JOB_KIND: speech_spans.run_find_speech_job,
     }
     # Captions from speech: the job imports faster-whisper only when it runs (tolk[asr]).

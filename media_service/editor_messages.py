@@ -231,6 +231,30 @@ EDITOR_MESSAGES: dict[str, dict[str, str]] = {
     },
     "editor_film_video": {"sv": "Filmen", "en": "The film"},
     "editor_interpreter_video": {"sv": "Tolken", "en": "The interpreter"},
+    "editor_window_heading": {"sv": "Teckenspråksfönstret", "en": "The sign language window"},
+    "editor_window_ready": {
+        "sv": "Inspelningen är klar för alla webbläsare: tittarna ser tolken i fönstret.",
+        "en": "The recording is ready for every browser: viewers see the interpreter in the window.",
+    },
+    "editor_window_preparing": {
+        "sv": "Inspelningen görs klar för webbläsarna. Fönstret visas för tittarna när det är klart.",
+        "en": "The recording is being made ready for browsers. Viewers get the window when it is done.",
+    },
+    "editor_window_failed": {
+        "sv": "Inspelningen kunde inte göras klar för webbläsarna, så tittarna ser inget fönster. "
+        "Ladda upp den igen, gärna som MP4 eller MOV.",
+        "en": "The recording could not be made ready for browsers, so viewers see no window. "
+        "Upload it again, preferably as MP4 or MOV.",
+    },
+    "editor_window_missing": {
+        "sv": "Inspelningen har ingen version för webbläsarna. Ladda upp den igen.",
+        "en": "The recording has no version for browsers. Upload it again.",
+    },
+    "editor_window_jobs": {"sv": "Inspelningar som görs klara", "en": "Recordings being made ready"},
+    "editor_window_job": {
+        "sv": "{name} för teckenspråksfönstret",
+        "en": "{name} for the sign language window",
+    },
     "editor_delete_recording": {"sv": "Ta bort inspelningen", "en": "Delete the recording"},
     "editor_does_not_fit": {"sv": "Det här passar inte filmen:", "en": "This does not fit the film:"},
     # Variants.
@@ -293,6 +317,12 @@ EDITOR_MESSAGES: dict[str, dict[str, str]] = {
     "editor_js_job_progress": {"sv": "{kinds}: {percent} %", "en": "{kinds}: {percent} %"},
     "editor_js_job_done": {"sv": "{kinds}: klart.", "en": "{kinds}: done."},
     "editor_js_job_failed": {"sv": "{kinds}: misslyckades. {error}", "en": "{kinds}: failed. {error}"},
+    "editor_js_job_cancelled": {"sv": "{kinds}: avbrutet.", "en": "{kinds}: cancelled."},
+    "editor_js_job_cancel": {"sv": "Avbryt", "en": "Cancel"},
+    "editor_js_job_cancel_named": {"sv": "Avbryt {kinds}", "en": "Cancel {kinds}"},
+    "editor_js_job_cancelling": {"sv": "{kinds}: avbryts …", "en": "{kinds}: cancelling …"},
+    "editor_js_job_eta_seconds": {"sv": "cirka {count} s kvar", "en": "about {count} s left"},
+    "editor_js_job_eta_minutes": {"sv": "cirka {count} min kvar", "en": "about {count} min left"},
     "editor_js_ordered": {"sv": "Beställt: {kinds}.", "en": "Ordered: {kinds}."},
     # API tokens.
     "editor_tokens": {"sv": "API-nycklar", "en": "API tokens"},
@@ -523,6 +553,14 @@ CAPTION_EDITOR_MESSAGES: dict[str, dict[str, str]] = {
     "editor_js_ce_cue": {"sv": "Textremsa {number}", "en": "Cue {number}"},
     "editor_js_ce_warning_count": {"sv": "{count} varningar", "en": "{count} warnings"},
     "editor_js_ce_no_warnings": {"sv": "Inga varningar.", "en": "No warnings."},
+    "editor_js_ce_word_low_confidence": {
+        "sv": "”{word}” hördes osäkert: kontrollera ordet mot ljudet.",
+        "en": "“{word}” was heard with low confidence: check the word against the sound.",
+    },
+    "editor_js_ce_word_unplaced": {
+        "sv": "”{word}” kunde inte placeras i talet: dess tid är uppskattad.",
+        "en": "“{word}” could not be placed in the speech: its time is estimated.",
+    },
     "editor_js_ce_reading_speed": {
         "sv": "{speed} tecken per sekund; högst {max} hinner tittarna läsa.",
         "en": "{speed} characters per second; at most {max} lets viewers keep up.",

@@ -198,6 +198,20 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "player_window_kind": {"sv": "flyttbart fönster", "en": "movable window"},
     "player_sign_waiting": {"sv": "Väntar på tolken …", "en": "Waiting for the interpreter …"},
+    "player_sign_stuck": {
+        "sv": "Tolken har stannat: nätverket är för långsamt just nu.",
+        "en": "The interpreter has stopped: the network is too slow just now.",
+    },
+    "player_sign_broken": {
+        "sv": "Tolken kan inte spelas i den här webbläsaren.",
+        "en": "The interpreter cannot be played in this browser.",
+    },
+    "player_sign_wait": {"sv": "Vänta på tolken", "en": "Wait for the interpreter"},
+    "player_sign_without": {"sv": "Spela utan tolk", "en": "Play without the interpreter"},
+    "player_sign_use_signed": {
+        "sv": "Byt till versionen med tolken i bilden",
+        "en": "Switch to the version with the interpreter in the picture",
+    },
     "player_signed_version": {
         "sv": "Versionen med inbränd tolk spelas.",
         "en": "Playing the version with the interpreter in the picture.",

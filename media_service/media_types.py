@@ -29,8 +29,23 @@ _CONTAINERS: dict[str, tuple[str, str, str]] = {
 }
 
 
+# What an MP4 file may carry and browsers expect in one; a QuickTime file with anything else
+# (ProRes, DNxHD, uncompressed picture or PCM sound, as studios deliver) is stored and served
+# as what it is, ``.mov`` and ``video/quicktime``, never as an MP4 no browser plays.
+_MP4_CODECS = frozenset(
+    {"h264", "hevc", "av1", "vp9", "mpeg4", "aac", "mp3", "opus", "flac", "alac", "ac3", "eac3"}
+)
+_QUICKTIME = ("mov", "video/quicktime", "audio/quicktime")
+
+
 def _container_entry(facts: MediaFacts) -> tuple[str, str, str]:
     names = facts.container.split(",")
+    if names[0] == "mov":
+        # PyAV names MP4 and QuickTime alike; the codecs tell which one the file is.
+        codecs = {s.codec for s in (facts.video, facts.audio) if s is not None}
+        if facts.video is not None and facts.video.is_still_image:
+            codecs.discard(facts.video.codec)  # a cover image (MJPEG, PNG) is no picture stream
+        return _CONTAINERS["mov"] if codecs <= _MP4_CODECS else _QUICKTIME
     if "webm" in names and facts.container.startswith("matroska"):
         # PyAV names both "matroska,webm"; the codecs tell which one the file is.
         webm_codecs = {"vp8", "vp9", "av1", "opus", "vorbis"}

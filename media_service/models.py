@@ -35,6 +35,9 @@ class FileRole(enum.StrEnum):
     INTERPRETER = "interpreter"
     VARIANT = "variant"
     DOCUMENT = "document"  # a PDF or presentation that goes with the film (services.documents)
+    # An interpreter recording made ready for browsers: what the sign window plays
+    # (services.signer_windows).
+    SIGNER_WINDOW = "signer_window"
 
 
 class JobLane(enum.StrEnum):
@@ -216,9 +219,16 @@ class InterpreterRecording(Timestamped, Base):
     language: Mapped[str] = mapped_column(String(35), default="swl")
     layout: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     offset_seconds: Mapped[float] = mapped_column(default=0.0)
+    # The recording as the sign window plays it (H.264 MP4, index first), once its job has made
+    # it; the window never plays the upload itself.
+    window_file_id: Mapped[int | None] = mapped_column(
+        ForeignKey("media_files.id", ondelete="SET NULL", name="fk_interpreter_recordings_window_file"),
+        default=None,
+    )
 
     item: Mapped[MediaItem] = relationship(back_populates="interpreters")
-    file: Mapped[MediaFile] = relationship()
+    file: Mapped[MediaFile] = relationship(foreign_keys=[file_id])
+    window_file: Mapped[MediaFile | None] = relationship(foreign_keys=[window_file_id])
 
 
 class Document(Base):

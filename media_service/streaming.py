@@ -45,7 +45,10 @@ PRIVATE = "private, no-cache"
 # playlists (which an unpublished item stops serving) briefly.
 SEGMENT_PUBLIC = "public, max-age=31536000, immutable"
 PLAYLIST_PUBLIC = "public, max-age=10"
-CHUNK_BYTES = 64 * 1024
+# Each chunk costs a hop to a thread and back and a pass through every middleware's send:
+# 512 KiB chunks cut the server's CPU time per GB sent by 2.5-3 x against 64 KiB ones
+# (bench/serving.py), at up to 512 KiB held per open stream.
+CHUNK_BYTES = 512 * 1024
 MAX_PARTS = 50
 # A longer Range header is a broken client or an attack (14.2); it is ignored, not parsed.
 MAX_RANGE_HEADER = 4096

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from media_service.jobs.worker import JobRunner
+
 SWEDISH = (
     "WEBVTT\n\n"
     "00:00.200 --> 00:00.900\n<v Anna>Hej &amp; välkommen</v>\n\n"
@@ -102,10 +104,23 @@ def test_watch_page_gives_the_player_its_settings_and_keeps_native_controls(
         f"/api/media/{item['id']}/interpreters", content=interpreter.read_bytes(), headers=auth
     )
     assert response.status_code == 201, response.text
+    # Until its window file is made, the page offers no sign window (never the upload itself).
+    assert player_config(client.get(f"/watch/{item['id']}").text)["interpreter"] is None
+    state = client.app.state
+    runner = JobRunner(
+        state.settings, state.sessions, state.storage, state.job_queue, handlers=state.job_handlers
+    )
+    jobs = client.get(f"/api/media/{item['id']}/jobs", headers=auth).json()
+    for job in jobs:
+        if job["kind"] == "signer_window":
+            runner.run(job["id"])
+    recording = client.get(
+        f"/api/media/{item['id']}/interpreters/{response.json()['id']}", headers=auth
+    ).json()
     page = client.get(f"/watch/{item['id']}?lang=en")
     config = player_config(page.text)
     assert config["lang"] == "en" and config["strings"]["player_play"] == "Play"
-    assert config["interpreter"]["url"] == response.json()["file"]["url"]
+    assert config["interpreter"]["url"] == recording["window_file"]["url"]
     assert config["interpreter"]["aspect"] == 320 / 360 and config["interpreter"]["offset"] == 0
     assert config["filmAspect"] == 320 / 180 and config["signedVariant"] is None
     # Without JavaScript: native controls and tracks; the player's own controls stay hidden.

@@ -150,7 +150,7 @@ def test_variants_of_a_film_replaced_while_they_were_made_are_not_published(
         item = api.item_with_film(film)
         old_job = api.web_job(item["id"])
         if not cancel_noticed:  # as if the cancel had not reached the job: the source check stops it
-            monkeypatch.setattr(records, "cancel_active_jobs", lambda session, item: None)
+            monkeypatch.setattr(records, "cancel_active_jobs", lambda session, item, **_: None)
         publish = variant_jobs._publish
 
         def replace_then_publish(context, inputs, outputs) -> None:  # type: ignore[no-untyped-def]

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import inspect
 
 from media_service.api.schemas import FileOut, JsonFloat, Timestamp, file_out, raw_body
 from media_service.deps import (
@@ -80,6 +81,11 @@ class InterpreterOut(BaseModel):
         description="The signer's box on the film as fractions of the picture (null without a film)"
     )
     file: FileOut
+    window_file: FileOut | None = Field(
+        default=None,
+        description="What the sign window plays: the recording as H.264 MP4 with its index first, "
+        "made by a job of kind signer_window after the upload (null until then)",
+    )
     created_at: Timestamp
     updated_at: Timestamp
 
@@ -101,9 +107,17 @@ def interpreter_out(item: MediaItem, recording: InterpreterRecording) -> Interpr
         offset_seconds=recording.offset_seconds,
         placement=interpreters.placement(item, recording),
         file=file_out(recording.file),
+        window_file=_window_file_out(recording),
         created_at=recording.created_at,
         updated_at=recording.updated_at,
     )
+
+
+def _window_file_out(recording: InterpreterRecording) -> FileOut | None:
+    state = inspect(recording)
+    if state.detached and "window_file" in state.unloaded:
+        return None  # a recording just stored (an upload's answer): its job has not run yet
+    return file_out(recording.window_file) if recording.window_file is not None else None
 
 
 @router.get("", response_model=list[InterpreterOut], summary="List interpreter recordings")

@@ -12,7 +12,7 @@ import enum
 import os
 import secrets
 import socket
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -220,9 +220,14 @@ def request_cancel(session: Session, job: Job) -> Job:
     return job
 
 
-def cancel_active_jobs(session: Session, item: MediaItem) -> None:
-    """Cancel every queued or running job of ``item`` (its source was replaced)."""
-    for job in session.scalars(select(Job).where(Job.item_id == item.id, Job.state.in_(ACTIVE_STATES))):
+def cancel_active_jobs(session: Session, item: MediaItem, *, sparing: Collection[str] = ()) -> None:
+    """Cancel every queued or running job of ``item`` (its source was replaced), except jobs of
+    the kinds in ``sparing`` (work on other files of the item, which the new source leaves as
+    they were)."""
+    jobs = select(Job).where(Job.item_id == item.id, Job.state.in_(ACTIVE_STATES))
+    if sparing:
+        jobs = jobs.where(Job.kind.not_in(list(sparing)))
+    for job in session.scalars(jobs):
         with contextlib.suppress(Conflict):  # it ended meanwhile: there is nothing to cancel
             request_cancel(session, job)
 

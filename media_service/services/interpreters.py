@@ -18,7 +18,7 @@ from media_service.config import Settings
 from media_service.db import session_scope
 from media_service.errors import Invalid, InvalidField, NotFound
 from media_service.jobs.queue import JobQueue
-from media_service.models import FileRole, InterpreterRecording, MediaItem
+from media_service.models import FileRole, InterpreterRecording, MediaItem, Variant
 from media_service.services import audit
 from media_service.services.cleanup import delete_after_commit
 from media_service.services.files import keep_probed_file
@@ -34,6 +34,7 @@ from media_service.services.media import (
     probe_upload,
     receive_upload,
 )
+from media_service.services.signer_windows import order_window
 from media_service.storage import PendingFile, Storage
 from transcode.facts import MediaFacts
 
@@ -197,8 +198,28 @@ def signer_box(item: MediaItem, recording: InterpreterRecording, layout: Interpr
 
 def placement(item: MediaItem, recording: InterpreterRecording) -> dict[str, float] | None:
     """The signer's box as fractions of the picture (for previews), or None without a film."""
+    return _placement_with(item, recording, layout_of(recording))
+
+
+def burned_in_placement(item: MediaItem, variant: Variant) -> dict[str, float] | None:
+    """Where a signed variant has its signer, as fractions of its picture (the player keeps
+    its captions clear of it), from the layout it was made with; None when unknown."""
+    made_with = variant.interpreter_layout
+    recording = next((r for r in item.interpreters if r.id == variant.interpreter_id), None)
+    if not made_with or recording is None:
+        return None
     try:
-        box = signer_box(item, recording, layout_of(recording))
+        layout = layout_from_dict(made_with.get("layout") or {}, float(made_with.get("offset_seconds") or 0))
+    except (Invalid, TypeError, ValueError):
+        return None
+    return _placement_with(item, recording, layout)
+
+
+def _placement_with(
+    item: MediaItem, recording: InterpreterRecording, layout: InterpreterLayout
+) -> dict[str, float] | None:
+    try:
+        box = signer_box(item, recording, layout)
     except Invalid:
         return None  # the film was replaced and the layout no longer fits: none to show
     picture = _picture_size(item)
@@ -299,6 +320,8 @@ def _store(
         session.flush()
         if ladder is not None:
             order_ladder(session, ladder.queue, ladder.settings, item, media_file)
+        # What the sign window plays: the upload made ready for browsers (never the upload).
+        order_window(session, ladder.queue if ladder is not None else None, item, recording)
         if entry is not None:
             audit.settle(session, entry)
     return item, recording
@@ -393,9 +416,12 @@ def delete_interpreter(
 ) -> None:
     """Remove a recording and its file; signed variants showing it are remade with another
     recording, if the item has one, as ``remake`` says."""
-    key = recording.file.storage_key
+    keys = [recording.file.storage_key]
     item.interpreters.remove(recording)
     item.files.remove(recording.file)
+    if recording.window_file is not None:
+        keys.append(recording.window_file.storage_key)
+        item.files.remove(recording.window_file)
     session.flush()
-    delete_after_commit(session, storage, [key])
+    delete_after_commit(session, storage, keys)
     _remake_outdated(session, item, remake)

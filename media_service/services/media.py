@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, func, or_, select
+from sqlalchemy import ColumnElement, exists, func, literal, or_, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from media_service.api_messages import API_MESSAGES
@@ -119,17 +119,22 @@ def catalogue_page(session: Session, query: CatalogueQuery) -> CataloguePage:
         signed = _sign_language_clause()
         conditions.append(signed if query.has_sign_language else ~signed)
     hits = search.hits(session, query.text)
-    ids = select(MediaItem.id).where(*conditions)
     counted = select(func.count(MediaItem.id)).where(*conditions)
-    if hits is not None:
+    if hits is None:
+        ids = select(MediaItem.id, literal(0).label("total")).where(*conditions)
+    else:
+        # A search ranks every match anyway, so the same pass counts them (a count of its own
+        # would find and score every match a second time).
+        ids = select(MediaItem.id, func.count().over().label("total")).where(*conditions)
         ids = ids.join(hits, hits.c.item_id == MediaItem.id).order_by(hits.c.score)
         counted = counted.join(hits, hits.c.item_id == MediaItem.id)
-    page_ids = session.scalars(
+    rows = session.execute(
         ids.order_by(MediaItem.created_at.desc(), MediaItem.id.desc())
         .limit(query.per_page)
         .offset((query.page - 1) * query.per_page)
     ).all()
-    total = session.scalar(counted) or 0
+    page_ids = [row.id for row in rows]
+    total = rows[0].total if rows and hits is not None else session.scalar(counted) or 0
     loaded = {item.id: item for item in session.scalars(item_query().where(MediaItem.id.in_(page_ids)))}
     items = [loaded[item_id] for item_id in page_ids if item_id in loaded]
     found = search.matches(session, page_ids, query.text) if hits is not None else {}

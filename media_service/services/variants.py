@@ -30,6 +30,7 @@ from media_service.models import (
     Variant,
     VariantKind,
 )
+from media_service.services import signer_windows
 from media_service.services.cleanup import delete_after_commit
 from media_service.services.interpreters import layout_of, signer_box
 from media_service.services.made_from import made_from
@@ -208,7 +209,8 @@ def after_source_upload(session: Session, storage: Storage, queue: JobQueue, ite
     worker never waits behind variant jobs. The other variants the item had follow in a
     second job when the item still has what they need.
     """
-    records.cancel_active_jobs(session, item)
+    # An interpreter recording's window file does not depend on the film.
+    records.cancel_active_jobs(session, item, sparing=(signer_windows.JOB_KIND,))
     # The item was read before the upload streamed in, holding no lock: a job of the old film
     # may have published variants since.
     session.refresh(item, ["files", "variants"])

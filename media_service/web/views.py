@@ -6,8 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 from media_service.i18n import messages_with_prefix
-from media_service.models import FileRole, MediaFile, MediaItem, SearchField, Variant, VariantKind
-from media_service.services import accessibility, media, search
+from media_service.models import (
+    FileRole,
+    InterpreterRecording,
+    MediaFile,
+    MediaItem,
+    SearchField,
+    Variant,
+    VariantKind,
+)
+from media_service.services import accessibility, interpreters, media, search
 from media_service.urls import file_url, hls_url, watch_at_url
 from transcode.facts import MediaFacts
 from transcode.hls import Ladder
@@ -99,6 +107,34 @@ def _hls_view(media_file: MediaFile) -> dict[str, Any] | None:
     return {"url": url, "heights": Ladder.from_dict(media_file.ladder.description).heights}
 
 
+def _interpreter_view(recording: InterpreterRecording) -> dict[str, Any] | None:
+    """The sign window's recording for the player: its browser-ready file and its ladder, never
+    the upload itself; None while it has neither (no window rather than a black one). ``key``
+    is the chroma key the player applies (``static/js/player/keying.js``), in the terms of
+    ``transcode.layout.ChromaKey``."""
+    window = recording.window_file
+    ladder = hls_url(recording.file)
+    if window is None and ladder is None:
+        return None
+    key = interpreters.layout_of(recording).key
+    return {
+        "url": file_url(window) if window is not None else None,
+        "language": recording.language,
+        "offset": recording.offset_seconds,
+        "aspect": _display_aspect(window or recording.file, 8 / 9),
+        "layout": recording.layout,
+        "hls": ladder,
+        "key": None
+        if key is None
+        else {
+            "chroma": list(key.chroma),
+            "similarity": key.similarity,
+            "blend": key.blend,
+            "despill": key.despill,
+        },
+    }
+
+
 def player_view(item: MediaItem, language: str) -> dict[str, Any]:
     """What the player partial needs: the file to play, and the config its script reads.
 
@@ -124,22 +160,17 @@ def player_view(item: MediaItem, language: str) -> dict[str, Any]:
         "hls": _hls_view(playable) if playable is not None and view["is_video"] else None,
     }
     if recording is not None:
-        config["interpreter"] = {
-            "url": file_url(recording.file),
-            "language": recording.language,
-            "offset": recording.offset_seconds,
-            "aspect": _display_aspect(recording.file, 8 / 9),
-            "layout": recording.layout,
-            "hls": hls_url(recording.file),
-        }
+        config["interpreter"] = _interpreter_view(recording)
     if signed is not None:
         config["signedVariant"] = {
             "url": file_url(signed.file),
             "type": signed.file.content_type,
             "captioned": signed.kind == VariantKind.SIGNED_CAPTIONED,
+            # Where its signer is burned in (fractions of the picture), for captions to avoid.
+            "signerBox": interpreters.burned_in_placement(item, signed),
         }
     # A song with sign language needs a picture for the interpreter to stand in.
-    uses_video = view["is_video"] or recording is not None or signed is not None
+    uses_video = view["is_video"] or config["interpreter"] is not None or signed is not None
     return {
         **view,
         "playable": playable,

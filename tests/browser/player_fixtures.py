@@ -5,6 +5,7 @@ and a song."""
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,15 +78,36 @@ def add_interpreter(api: httpx.Client, item_id: int, path: Path, offset: float) 
     response = api.post(f"/api/media/{item_id}/interpreters", content=path.read_bytes())
     response.raise_for_status()
     recording = response.json()
-    api.patch(
-        f"/api/media/{item_id}/interpreters/{recording['id']}", json={"offset_seconds": offset}
-    ).raise_for_status()
+    url = f"/api/media/{item_id}/interpreters/{recording['id']}"
+    api.patch(url, json={"offset_seconds": offset}).raise_for_status()
+    wait_for_window_file(api, url)
 
 
-def add_variant(server: LiveServer, item_id: int, path: Path, kind: VariantKind) -> None:
+def wait_for_window_file(api: httpx.Client, url: str, *, timeout: float = 120) -> dict:
+    """The recording at ``url`` once its sign-window file is made (the window plays only that
+    or its ladder, never the upload)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        recording = api.get(url).json()
+        if recording["window_file"]:
+            return recording
+        assert time.monotonic() < deadline, "the sign window's file was not made in time"
+        time.sleep(0.2)
+
+
+def add_variant(
+    server: LiveServer,
+    item_id: int,
+    path: Path,
+    kind: VariantKind,
+    *,
+    interpreter_id: int | None = None,
+    interpreter_layout: dict | None = None,
+) -> None:
     """Store a finished variant straight into the live service's database and files.
 
-    A signed variant takes an ffmpeg run to make; the player only needs one to exist.
+    A signed variant takes an ffmpeg run to make; the player only needs one to exist (and,
+    for where its signer is, the recording and layout it says it was made with).
     """
     settings = Settings(data_dir=Path(server.env["TOLK_DATA_DIR"]))
     engine = make_engine(settings.resolved_database_url)
@@ -107,7 +129,14 @@ def add_variant(server: LiveServer, item_id: int, path: Path, kind: VariantKind)
                 facts=probe(path).to_dict(),
             )
             item.files.append(media_file)
-            item.variants.append(Variant(kind=kind, file=media_file))
+            item.variants.append(
+                Variant(
+                    kind=kind,
+                    file=media_file,
+                    interpreter_id=interpreter_id,
+                    interpreter_layout=interpreter_layout,
+                )
+            )
     finally:
         engine.dispose()
 

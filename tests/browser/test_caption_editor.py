@@ -9,9 +9,12 @@ from pathlib import Path
 import httpx
 import pytest
 from editor_fixtures import add_account, log_in, new_item
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session
 from test_accessibility import assert_no_violations
 
 from bench.live_server import LiveServer
+from media_service.models import CaptionTrack
 
 CUES = (
     b"WEBVTT\n\n00:00:00.000 --> 00:00:01.000\nEtt\n\n00:00:01.000 --> 00:00:02.000\nTv\xc3\xa5\n\n"
@@ -154,6 +157,41 @@ def test_a_two_thousand_cue_track_is_built_and_worked_at_once(  # type: ignore[n
     page.keyboard.press("Alt+KeyW")
     assert page.locator("#ce-list").get_attribute("aria-activedescendant") == "ce-cue-0"
     assert "Cue 1: Shown for 0.80 s" in page.locator("#ce-status").inner_text()
+
+
+def make_draft(server: LiveServer, track_id: int, low_confidence: list[dict[str, object]]) -> None:
+    """Mark a track a draft from speech, with the words it asks about, as a speech job leaves it."""
+    engine = create_engine(f"sqlite:///{server.env['TOLK_DATA_DIR']}/tolk.db")
+    with Session(engine) as session, session.begin():
+        draft = session.get(CaptionTrack, track_id)
+        assert draft is not None and draft.current_revision is not None
+        draft.draft = True
+        draft.current_revision.speech = {
+            "mode": "recognise",
+            "low_confidence": low_confidence,
+            "unplaced": [],
+        }
+    engine.dispose()
+
+
+def test_a_drafts_uncertain_words_are_warnings_on_their_cues_until_changed(  # type: ignore[no-untyped-def]
+    page, server: LiveServer, api: httpx.Client, film: Path
+) -> None:
+    item_id, track_id = track(api, film, "Osäkra ord")
+    make_draft(server, track_id, [{"cue": 3, "word": "fyra", "start_ms": 3100}])
+    log_in(page, server, "cecilia", "en")
+    page.goto(f"{server.url}/editor/items/{item_id}/captions/{track_id}/edit")
+    page.wait_for_selector("#ce-cue-2")
+    assert page.locator("#ce-cue-0 .ce-w").text_content() == ""
+    assert page.locator("#ce-cue-2 .ce-w").text_content() == "⚠ 1"
+    page.keyboard.press("Alt+KeyW")  # the next warning is that word
+    assert page.locator("#ce-list").get_attribute("aria-activedescendant") == "ce-cue-2"
+    assert page.locator("#ce-warnings li").all_inner_texts() == [
+        "“fyra” was heard with low confidence: check the word against the sound."
+    ]
+    page.locator("#ce-text").fill("Tre fem")  # the editor corrected the word
+    assert page.locator("#ce-warnings li").all_inner_texts() == ["No warnings."]
+    assert page.locator("#ce-cue-2 .ce-w").text_content() == ""
 
 
 @pytest.mark.parametrize("language", ["sv", "en"])

@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 from editor_fixtures import BROKEN_CAPTIONS, HASTY_CAPTIONS, add_account, log_in, new_item
+from player_fixtures import wait_for_window_file
 
 from bench.live_server import LiveServer
 
@@ -152,6 +153,10 @@ def test_the_layout_preview_follows_the_form(  # type: ignore[no-untyped-def]
     editor.get_by_role("button", name="Ladda upp").click()
     editor.wait_for_url("**?notice=uploaded", timeout=60_000)
     recording = api.get(f"/api/media/{item_id}/interpreters").json()[0]
+    # The timing check plays what the sign window plays, made by a job after the upload.
+    wait_for_window_file(api, f"/api/media/{item_id}/interpreters/{recording['id']}")
+    editor.reload()
+    assert editor.locator(".window-file").inner_text().count("klar för alla webbläsare") == 1
     preview = editor.locator(".layout-preview img")
     editor.wait_for_function("document.querySelector('.layout-preview img').complete")
     before = preview.evaluate(GREEN_BY_HALF_JS)

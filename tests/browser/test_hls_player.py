@@ -75,6 +75,10 @@ def film(api: httpx.Client, server: LiveServer, make_media: Callable[..., Path])
         data={"language": "sv"},
     ).raise_for_status()
     add_interpreter(api, item_id, make_media("interpreter", duration=FILM_SECONDS), OFFSET)
+    recording = api.get(f"/api/media/{item_id}/interpreters").json()[0]
+    api.patch(
+        f"/api/media/{item_id}/interpreters/{recording['id']}", json={"layout": {"key": {"colour": "green"}}}
+    ).raise_for_status()
     deadline = time.monotonic() + 180
     while True:
         variants = api.get(f"/api/media/{item_id}/variants").json()
@@ -204,6 +208,30 @@ def test_sign_window_plays_its_own_ladder_within_the_drift_limit(page, watch) ->
             page.wait_for_timeout(400)
             drifts.append(page.evaluate(DRIFT_JS))
     assert max(abs(d) for d in drifts) <= MAX_DRIFT, drifts
+    # Filmed on green and keyed: the ladder's frames are drawn keyed, the green transparent.
+    page.locator(".tp-play").click()
+    page.wait_for_function("document.querySelector('.tp-signer').paused")
+    page.wait_for_timeout(300)
+    keyed = page.evaluate(KEYED_CANVAS_JS)
+    assert keyed["opaqueSkin"] > 0.02 * keyed["total"], keyed
+    assert keyed["transparent"] > 0.3 * keyed["total"], keyed
+    assert keyed["opaqueGreen"] == 0, keyed
+
+
+KEYED_CANVAS_JS = """() => {
+  const canvas = document.querySelector('canvas.tp-signer-keyed');
+  const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+  const counts = { opaqueSkin: 0, opaqueGreen: 0, transparent: 0, total: data.length / 4 };
+  for (let i = 0; i < data.length; i += 4) {
+    const r = data[i], g = data[i + 1], b = data[i + 2], a = data[i + 3];
+    if (a === 0) counts.transparent++;
+    else if (a > 128 && g > 90 && g > r + 50 && g > b + 40) counts.opaqueGreen++;
+    else if (a === 255 && Math.abs(r - 217) < 40 && Math.abs(g - 162) < 40 && Math.abs(b - 126) < 40) {
+      counts.opaqueSkin++;
+    }
+  }
+  return counts;
+}"""
 
 
 EMBED_EVENTS_JS = """() => {

@@ -93,6 +93,11 @@ def caption_editor_page(
         for note in notes
     ]
     words_to_check.sort(key=lambda pair: int(str(pair[0].get("start_ms") or 0)))
+    # The same words as warnings on the cues that hold them, in the editor's list.
+    data["wordsToCheck"] = [
+        {"word": str(note.get("word") or ""), "start": int(str(note.get("start_ms") or 0)), "why": why}
+        for note, why in words_to_check
+    ]
     context = {
         "track": track,
         "revision": revision,

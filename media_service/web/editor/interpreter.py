@@ -13,7 +13,7 @@ from media_service.deps import EditorActor, RemakeDep, SessionDep, SettingsDep, 
 from media_service.errors import Invalid, InvalidField
 from media_service.i18n import choose_language
 from media_service.models import FileRole, InterpreterRecording, MediaItem
-from media_service.services import interpreters, layout_preview, offset_suggestion
+from media_service.services import interpreters, layout_preview, offset_suggestion, signer_windows
 from media_service.services.interpreters import LayoutForm
 from media_service.urls import file_url
 from media_service.web.editor.base import (
@@ -73,7 +73,9 @@ def _interpreter_page(
                 "path": _recording_path(item, recording),
                 "values": shown,
                 "preview_url": f"{_recording_path(item, recording)}/preview?{query}",
-                "file_url": file_url(recording.file),
+                # The timing check plays what the sign window plays, once it is made.
+                "window_url": file_url(recording.window_file) if recording.window_file else None,
+                "window_job": signer_windows.window_job(recording),
             }
         )
     source = item.file_with_role(FileRole.SOURCE)

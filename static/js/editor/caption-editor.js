@@ -13,6 +13,7 @@ import { csrfHeaders, errorMessage, say } from "./common.js";
 import { cueAt, formatTime, insertAfter, mergeWithNext, parseOffset, parseTime, shiftCues, splitCue } from "./cue-edits.js";
 import { allWarnings } from "./cue-quality.js";
 import { timingWarnings } from "./description-timing.js";
+import { wordWarnings } from "./words-to-check.js";
 
 const CHUNK = 250;
 const PAGE = 10;
@@ -47,6 +48,7 @@ class CaptionEditor {
     this.cues = data.cues.map((cue) => ({ ...cue }));
     this.rules = data.rules;
     this.timing = data.timing || null;
+    this.wordsToCheck = data.wordsToCheck || [];
     this.language = document.documentElement.lang || "sv";
     this.current = 0;
     this.rows = [];
@@ -69,12 +71,13 @@ class CaptionEditor {
     this.playhead = null;
   }
 
-  /** The quality warnings of every cue, and for descriptions their timing against speech. */
+  /** The quality warnings of every cue, for descriptions their timing against speech, and
+   * for a draft from speech the words to check. */
   computeWarnings() {
     const quality = allWarnings(this.cues, this.rules, this.language);
-    if (!this.timing) return quality;
-    const timing = timingWarnings(this.cues, this.timing, this.language);
-    return quality.map((found, index) => [...found, ...timing[index]]);
+    const words = wordWarnings(this.cues, this.wordsToCheck);
+    const timing = this.timing ? timingWarnings(this.cues, this.timing, this.language) : null;
+    return quality.map((found, index) => [...found, ...(timing ? timing[index] : []), ...words[index]]);
   }
 
   setUp() {

@@ -1,7 +1,8 @@
 // Ordering variants through the API and following their jobs live (Server-Sent Events from
-// /api/jobs/{id}/events): each job's progress bar moves, and a live region says each quarter
-// and the end. The captions page follows its speech jobs the same way; a finished one shows
-// what it made, with a link to review the draft.
+// /api/jobs/{id}/events): each job's progress bar moves with the time it has left, and a live
+// region says each quarter and the end; a job not yet ended can be cancelled. The captions
+// page follows its speech jobs the same way; a finished one shows what it made, with a link to
+// review the draft.
 
 import { csrfHeaders, errorMessage, say } from "./common.js";
 
@@ -17,6 +18,36 @@ class JobView {
     this.percentText = element.querySelector(".job-percent");
     this.stateText = element.querySelector(".job-state");
     this.announced = Math.floor(this.progress.value / ANNOUNCE_EVERY_PERCENT) * ANNOUNCE_EVERY_PERCENT;
+    this.jobUrl = element.dataset.eventsUrl.replace(/\/events$/, "");
+    this.eta = document.createElement("span");
+    this.eta.className = "job-eta";
+    this.cancel = document.createElement("button");
+    this.cancel.type = "button";
+    this.cancel.className = "small job-cancel";
+    this.cancel.textContent = say("editor_js_job_cancel");
+    this.cancel.setAttribute("aria-label", say("editor_js_job_cancel_named", { kinds: this.kinds }));
+    this.cancel.addEventListener("click", () => this.requestCancel());
+    this.stateText.after(this.eta, this.cancel);
+  }
+
+  async requestCancel() {
+    this.cancel.disabled = true;
+    this.status.textContent = say("editor_js_job_cancelling", { kinds: this.kinds });
+    const response = await fetch(`${this.jobUrl}/cancel`, { method: "POST", headers: csrfHeaders() });
+    if (!response.ok) {
+      this.status.textContent = await errorMessage(response);
+      this.cancel.disabled = false;
+      return;
+    }
+    this.show(await response.json());  // a running job ends within a second; its events say so
+  }
+
+  /** The time left, in whole seconds under a minute and whole minutes above. */
+  showEta(job) {
+    const seconds = job.state === "running" ? job.eta_seconds : null;
+    if (seconds === null || seconds === undefined) this.eta.textContent = "";
+    else if (seconds < 60) this.eta.textContent = say("editor_js_job_eta_seconds", { count: Math.max(1, Math.round(seconds)) });
+    else this.eta.textContent = say("editor_js_job_eta_minutes", { count: Math.round(seconds / 60) });
   }
 
   follow() {
@@ -37,6 +68,8 @@ class JobView {
     this.element.dataset.state = job.state;
     this.stateText.textContent = say(`editor_js_state_${job.state}`);
     this.stateText.className = `job-state state state-${job.state}`;
+    this.showEta(job);
+    this.cancel.hidden = FINAL_STATES.includes(job.state);
     if (job.state === "done") {
       this.status.textContent = say("editor_js_job_done", { kinds: this.kinds });
       if (job.result && "cues" in job.result) this.showResult(job.result);
@@ -45,6 +78,8 @@ class JobView {
       const error = job.error_message || job.error || "";
       this.status.textContent = say("editor_js_job_failed", { kinds: this.kinds, error });
       this.showError(error);
+    } else if (job.state === "cancelled") {
+      this.status.textContent = say("editor_js_job_cancelled", { kinds: this.kinds });
     } else {
       const step = Math.floor(percent / ANNOUNCE_EVERY_PERCENT) * ANNOUNCE_EVERY_PERCENT;
       if (step > this.announced) {

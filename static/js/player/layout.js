@@ -7,6 +7,16 @@
 //   "large"  the two swapped: the interpreter is the main picture and the film sits beside it.
 // In every layout the captions get a region that does not cover the interpreter.
 //
+// The interpreter is never narrower than MIN_SIGN_WIDTH CSS pixels. Broadcast guidance sizes
+// the signer relative to the picture (Ofcom: at least a sixth of it, which transcode/layout.py
+// follows for burned-in signers), which on a television is large; on a phone the same share
+// of a 320 px wide film is a window of 80 px, where handshapes and the mouth cannot be read.
+// So on small screens an absolute floor wins: 144 CSS px (about 2.5 cm on a phone, half the
+// width of the narrowest phone screen, 320 px, which WCAG 1.4.10 reflow is measured at). A
+// window over the film that would be narrower grows to it; where it cannot (a phone), the
+// two pictures share the screen: one below the other on a screen taller than wide
+// ("stacked"), else side by side with the interpreter at the film's full height.
+//
 // The movable window ({x, y, size}) is the interpreter in "over" and "beside" and the film in
 // "large". x and y place it within the room left for it (0 = left or top, 1 = right or
 // bottom), so a window in a corner stays there when the stage changes size; size is its
@@ -16,6 +26,9 @@ import { clamp } from "./util.js";
 
 export const LAYOUTS = ["over", "beside", "large"];
 export const MIN_SIZE = 0.25;
+export const MIN_SIGN_WIDTH = 144;
+// Stacked below the film, the interpreter takes this share of the width (at least the minimum).
+const STACKED_SIGN_SHARE = 0.5;
 export const MAX_SIZE = 1;
 // A window over the film may take at most this share of the stage's width.
 const MAX_OVERLAY_WIDTH = 0.6;
@@ -51,30 +64,36 @@ export function tidyWindow(window, fallback) {
 const rect = (left, top, width, height) => ({ left, top, width, height });
 
 /**
- * Boxes for a stage `width` wide and at most `maxHeight` high.
- * Returns {height, film, sign, window: "sign"|"film"|null, captions: {left, width, bottom}}.
+ * Boxes for a stage `width` wide and at most `maxHeight` high. `burnedIn` is the signer burned
+ * into the picture playing (fractions of it), or null.
+ * Returns {height, film, sign, window: "sign"|"film"|null, arrangement, captions: {left, width, bottom}}.
  */
-export function computeLayout({ width, maxHeight, filmAspect, signAspect, layout, window }) {
-  if (layout === "beside" || layout === "large") {
-    const signMain = layout === "large";
-    const pair = sideBySide(width, maxHeight, {
-      mainAspect: signMain ? signAspect : filmAspect,
-      secondAspect: signMain ? filmAspect : signAspect,
-      window,
-    });
-    const [film, sign] = signMain ? [pair.second, pair.main] : [pair.main, pair.second];
-    const captions = signMain ? captionsBeside(pair.second, pair.height) : captionsOver(film);
-    return { height: pair.height, film, sign, window: signMain ? "film" : "sign", inset: 0, captions };
+export function computeLayout({ width, maxHeight, filmAspect, signAspect, layout, window, burnedIn = null }) {
+  if (layout === "large") return sideBySideLayout({ width, maxHeight, filmAspect, signAspect, layout, window });
+  if (layout === "beside") {
+    const beside = sideBySideLayout({ width, maxHeight, filmAspect, signAspect, layout, window });
+    if (beside.sign.width >= MIN_SIGN_WIDTH - 0.5) return beside;
+    return sharedScreen({ width, maxHeight, filmAspect, signAspect, window });
   }
   const height = Math.min(width / filmAspect, maxHeight);
   const filmWidth = height * filmAspect;  // narrower than the stage when the height is capped
   const film = rect((width - filmWidth) / 2, 0, filmWidth, height);
-  if (layout !== "over") return { height, film, sign: null, window: null, captions: captionsOver(film) };
+  if (layout !== "over") {
+    const captions = burnedIn ? captionsAround(film, within(film, burnedIn)) : captionsOver(film);
+    return { height, film, sign: null, window: null, arrangement: "film", captions };
+  }
   const inset = WINDOW_INSET * height;
   let signHeight = window.size * (height - 2 * inset);
   let signWidth = signHeight * signAspect;
-  if (signWidth > MAX_OVERLAY_WIDTH * filmWidth) {
-    signWidth = MAX_OVERLAY_WIDTH * filmWidth;
+  if (signWidth < MIN_SIGN_WIDTH) {
+    signWidth = MIN_SIGN_WIDTH;
+    signHeight = signWidth / signAspect;
+  }
+  if (signWidth > MAX_OVERLAY_WIDTH * filmWidth || signHeight > height - 2 * inset) {
+    if (MIN_SIGN_WIDTH > MAX_OVERLAY_WIDTH * filmWidth || MIN_SIGN_WIDTH / signAspect > height - 2 * inset) {
+      return sharedScreen({ width, maxHeight, filmAspect, signAspect, window });
+    }
+    signWidth = Math.max(MIN_SIGN_WIDTH, Math.min(MAX_OVERLAY_WIDTH * filmWidth, (height - 2 * inset) * signAspect));
     signHeight = signWidth / signAspect;
   }
   const sign = rect(
@@ -83,7 +102,62 @@ export function computeLayout({ width, maxHeight, filmAspect, signAspect, layout
     signWidth,
     signHeight,
   );
-  return { height, film, sign, window: "sign", inset, captions: captionsAround(film, sign) };
+  return { height, film, sign, window: "sign", arrangement: "over", inset, captions: captionsAround(film, sign) };
+}
+
+function sideBySideLayout({ width, maxHeight, filmAspect, signAspect, layout, window }) {
+  const signMain = layout === "large";
+  const pair = sideBySide(width, maxHeight, {
+    mainAspect: signMain ? signAspect : filmAspect,
+    secondAspect: signMain ? filmAspect : signAspect,
+    window,
+  });
+  const [film, sign] = signMain ? [pair.second, pair.main] : [pair.main, pair.second];
+  const captions = signMain ? captionsBeside(pair.second, pair.height) : captionsOver(film);
+  return {
+    height: pair.height, film, sign, window: signMain ? "film" : "sign", arrangement: layout, inset: 0, captions,
+  };
+}
+
+/**
+ * A screen too small for a readable window over the film: the interpreter below the film
+ * where there is height for both, else beside it at the film's full height (a phone held
+ * sideways). Neither is movable: there is no room to move them to.
+ */
+function sharedScreen({ width, maxHeight, filmAspect, signAspect, window }) {
+  const signWidth = Math.min(width, Math.max(MIN_SIGN_WIDTH, STACKED_SIGN_SHARE * width));
+  const signHeight = signWidth / signAspect;
+  const fullFilmHeight = width / filmAspect;
+  const besideHeight = Math.min(width / (filmAspect + signAspect), maxHeight);
+  if (besideHeight * signAspect < MIN_SIGN_WIDTH || fullFilmHeight + signHeight <= maxHeight) {
+    // Below; the film shrinks (centred) if both would not fit.
+    const filmHeight = Math.max(fullFilmHeight / 2, Math.min(fullFilmHeight, maxHeight - signHeight));
+    const filmWidth = filmHeight * filmAspect;
+    const film = rect((width - filmWidth) / 2, 0, filmWidth, filmHeight);
+    const sign = rect((width - signWidth) / 2, filmHeight, signWidth, signHeight);
+    return {
+      height: filmHeight + signHeight, film, sign, window: null, arrangement: "stacked", inset: 0,
+      // On the film's lower edge, above the interpreter (bottom counts from the stage's foot).
+      captions: { ...captionsOver(film), bottom: signHeight + CAPTION_MARGIN * filmHeight },
+    };
+  }
+  const pair = sideBySide(width, maxHeight, {
+    mainAspect: filmAspect, secondAspect: signAspect, window: { ...window, size: 1, y: 0 },
+  });
+  return {
+    height: pair.height, film: pair.main, sign: pair.second, window: null, arrangement: "side", inset: 0,
+    captions: captionsOver(pair.main),
+  };
+}
+
+/** A box given as fractions of `picture`, in the stage's pixels. */
+function within(picture, box) {
+  return rect(
+    picture.left + box.x * picture.width,
+    picture.top + box.y * picture.height,
+    box.width * picture.width,
+    box.height * picture.height,
+  );
 }
 
 /** A main picture at full height and a second one, `window.size` as high, to its side. */

@@ -18,6 +18,8 @@ import { WindowControls } from "./window.js";
 
 const SKIP_SECONDS = 5;
 const PAGE_SECONDS = 30;
+// Long enough to read a short sentence twice, short enough not to hide the picture for long.
+const BRIEF_STATUS_MS = 4000;
 
 export class Player {
   /** @param {HTMLElement} root the element with data-tolk-player */
@@ -239,8 +241,15 @@ export class Player {
     this.updatePlayState();
   }
 
-  announce(text) {
+  /** Says `text` in the status line; `brief` takes it away again after BRIEF_STATUS_MS. */
+  announce(text, { brief = false } = {}) {
+    clearTimeout(this.statusTimer);
     this.ui.status.textContent = text;
+    if (brief && text) {
+      this.statusTimer = setTimeout(() => {
+        if (this.ui.status.textContent === text) this.ui.status.textContent = "";
+      }, BRIEF_STATUS_MS);
+    }
   }
 
   onSeekKey(event) {

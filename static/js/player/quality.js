@@ -58,11 +58,25 @@ export class Streaming {
       video.src = interpreter.url;
       return;
     }
-    this.signer = new LadderPlayback(video, interpreter.hls, { fallbackUrl: interpreter.url });
+    // The signer's rendition follows the window's size as well as the network: a small
+    // window on a phone has no use for the largest, and fetching it would starve the film.
+    this.signer = new LadderPlayback(video, interpreter.hls, {
+      fallbackUrl: interpreter.url,
+      config: { capLevelToPlayerSize: true },
+      onChange: () => this.updateSigner(),
+    });
     this.signer.start().then((mode) => {
       this.player.root.dataset.signStreaming = mode;
-      if (mode === "progressive") video.src = interpreter.url;
+      if (mode === "progressive" && interpreter.url) video.src = interpreter.url;
     });
+  }
+
+  /** The signer's rendition, for tests and the curious (data-sign-quality, data-sign-loading). */
+  updateSigner() {
+    const { signer, player } = this;
+    if (!signer) return;
+    player.root.dataset.signQuality = String(signer.height || "");
+    player.root.dataset.signLoading = String(signer.loadingHeight || "");
   }
 
   /** Another file takes the film over (the burned-in signed variant) or gives it back. */

@@ -39,6 +39,12 @@ export class Stage {
     this.update();
   }
 
+  /** The signer burned into the picture playing ({x, y, width, height} of it), or null. */
+  setBurnedInSigner(box) {
+    this.burnedIn = box && box.width > 0 && box.height > 0 ? box : null;
+    this.update();
+  }
+
   setFilmAspect(aspect) {
     if (aspect > 0 && Math.abs(aspect - this.filmAspect) > 0.01) {
       this.filmAspect = aspect;
@@ -97,6 +103,7 @@ export class Stage {
       signAspect: this.signAspect,
       layout: this.layout,
       window,
+      burnedIn: this.burnedIn ?? null,
     });
     this.result = result;
     this.element.style.height = `${result.height}px`;
@@ -106,6 +113,7 @@ export class Stage {
       if (result.sign) place(this.sign, result.sign);
     }
     this.element.dataset.layout = this.layout;
+    this.element.dataset.arrangement = result.arrangement;  // what the screen allowed
     const { captions } = result;
     Object.assign(this.captions.style, {
       left: `${captions.left}px`,

@@ -75,11 +75,12 @@ function keepMoment(media) {
 
 /** One media element playing one ladder; `onChange` is called when its rendition changes. */
 export class LadderPlayback {
-  constructor(media, url, { onChange = () => {}, fallbackUrl = null } = {}) {
+  constructor(media, url, { onChange = () => {}, fallbackUrl = null, config = {} } = {}) {
     this.media = media;
     this.url = url;
     this.onChange = onChange;
     this.fallbackUrl = fallbackUrl;  // null: the <source> the page gave
+    this.config = { ...HLS_CONFIG, ...config };
     this.hls = null;
     this.mode = "progressive";
     this.fixedHeight = null;
@@ -99,7 +100,7 @@ export class LadderPlayback {
     const Hls = await loadHls();
     if (!Hls) return this.mode;
     keepMoment(media);
-    const hls = new Hls(HLS_CONFIG);
+    const hls = new Hls(this.config);
     this.hls = hls;
     hls.on(Hls.Events.MANIFEST_PARSED, () => {
       if (this.fixedHeight !== null) this.setHeight(this.fixedHeight);
@@ -155,6 +156,26 @@ export class LadderPlayback {
       this.media.src = this.nativeUrl();
     }
     this.onChange();
+  }
+
+  /**
+   * Moves to the next lighter rendition at once, dropping the slow download under way, and
+   * stays there until `adapt()`; false when there is none lighter (or no hls.js).
+   */
+  stepDown() {
+    const { hls } = this;
+    if (!hls || hls.levels.length < 2) return false;
+    const levels = [hls.loadLevel, hls.currentLevel].filter((level) => level >= 0);
+    const now = levels.length ? Math.min(...levels) : hls.levels.length - 1;
+    if (now <= 0) return false;
+    hls.nextLevel = now - 1;  // hls.js orders levels by bitrate, lightest first
+    this.onChange();
+    return true;
+  }
+
+  /** The automatic choice again (within the player's size), after a stepDown(). */
+  adapt() {
+    if (this.hls && !this.hls.autoLevelEnabled && this.fixedHeight === null) this.hls.loadLevel = -1;
   }
 
   /** Stops using the ladder (another source takes the element over). */

@@ -7,11 +7,15 @@
 //
 // Buffering, both ways:
 // - the signer waits while the film buffers (the film's waiting/stalled until playing);
-// - the film waits while the signer buffers, for at most HOLD_LIMIT_MS. A viewer who turned
-//   sign language on follows the signer as closely as the sound, so running on without it
-//   would lose the interpretation; but a signer that does not come back (a broken network)
-//   must not stop the film for good, so after the limit the film plays on and the drift
-//   check re-seeks the signer once it can play.
+// - the film waits for a buffering signer once (again after each seek by the viewer), for at
+//   most HOLD_LIMIT_MS. A viewer who turned sign language on follows the signer as closely
+//   as the sound, so a short wait is worth it; but holding the film at every stall of a slow
+//   network made it stop and start a dozen times in twenty seconds. After that one hold the
+//   film plays on, and each stall of the signer is reported (`onLag`) so that the player can
+//   move it to a lighter rendition; the drift check re-seeks it once it can play.
+// - a signer that shows nothing new for STUCK_AFTER_MS while the film plays is reported once
+//   (`onStuck(true)`), and again (`onStuck(false)`) when it plays on; the viewer may then
+//   choose to wait for it (`waitForSigner`), which holds the film until it plays.
 
 import { clamp, listen } from "./util.js";
 
@@ -19,19 +23,28 @@ export const MAX_DRIFT = 0.3;
 const NUDGE_FROM = 0.04;
 const CHECK_EVERY_MS = 250;
 const HOLD_LIMIT_MS = 3000;
+export const STUCK_AFTER_MS = 3000;
 
 export class SignSync {
   /**
    * @param {HTMLMediaElement} film
    * @param {HTMLVideoElement} signer
-   * @param {{offset?: number, onHoldChange?: (holding: boolean) => void}} options
+   * @param {{offset?: number, onHoldChange?: (holding: boolean) => void,
+   *   onLag?: () => void, onStuck?: (stuck: boolean) => void}} options
    */
-  constructor(film, signer, { offset = 0, onHoldChange = () => {} } = {}) {
+  constructor(film, signer, { offset = 0, onHoldChange = () => {}, onLag = () => {}, onStuck = () => {} } = {}) {
     this.film = film;
     this.signer = signer;
     this.offset = offset;
     this.onHoldChange = onHoldChange;
+    this.onLag = onLag;
+    this.onStuck = onStuck;
     this.holding = false;
+    this.holds = 0;  // times the film was held for the signer, for tests and curious viewers
+    this.holdsLeft = 1;
+    this.stuck = false;
+    this.stuckFor = 0;
+    this.lastSignerTime = -1;
     this.filmBuffering = false;
     this.corrections = 0;  // re-seeks for drift, for tests and curious viewers
     this.stopListening = [];
@@ -42,13 +55,14 @@ export class SignSync {
     this.stopListening = [
       listen(film, "play playing", () => { this.filmBuffering = false; this.follow(); }),
       listen(film, "pause ended", () => this.onFilmPause()),
-      listen(film, "seeking seeked", () => { this.align(); this.follow(); }),
+      listen(film, "seeking seeked", () => { this.holdsLeft = 1; this.align(); this.follow(); }),
       listen(film, "ratechange", () => { signer.playbackRate = film.playbackRate; }),
       listen(film, "waiting stalled", () => this.onFilmWaiting()),
       listen(signer, "waiting", () => this.onSignerWaiting()),
       listen(signer, "playing canplaythrough", () => this.release(true)),
     ];
     signer.playbackRate = film.playbackRate;
+    this.holdsLeft = 1;
     this.align();
     this.follow();
     this.timer = setInterval(() => this.check(), CHECK_EVERY_MS);
@@ -59,6 +73,7 @@ export class SignSync {
     this.stopListening = [];
     clearInterval(this.timer);
     this.release(false);
+    this.setStuck(false);
     this.signer.pause();
   }
 
@@ -107,10 +122,28 @@ export class SignSync {
   onSignerWaiting() {
     const { film } = this;
     if (film.paused || film.seeking || this.filmBuffering || this.holding) return;
+    this.onLag();
+    if (this.holdsLeft <= 0) return;  // the film plays on; the drift check catches up
+    this.holdsLeft -= 1;
+    this.hold(HOLD_LIMIT_MS);
+  }
+
+  /** Pauses the film until the signer plays, or for at most `limit` ms (null: no limit). */
+  hold(limit) {
     this.holding = true;
-    film.pause();
+    this.holds += 1;
+    this.film.pause();
     this.onHoldChange(true);
-    this.holdTimer = setTimeout(() => this.release(true), HOLD_LIMIT_MS);
+    clearTimeout(this.holdTimer);
+    if (limit !== null) this.holdTimer = setTimeout(() => this.release(true), limit);
+  }
+
+  /** The viewer's choice while the signer is stuck: the film waits for it, without a limit. */
+  waitForSigner() {
+    if (this.holding) return;
+    this.align();  // it picks up where the film is, not where it froze
+    this.signer.play().catch(() => {});
+    this.hold(null);
   }
 
   /** Ends a hold; `resume` plays the film again (false when the viewer paused meanwhile). */
@@ -122,8 +155,33 @@ export class SignSync {
     if (resume) this.film.play().catch(() => {});
   }
 
+  /** Whether the signer shows nothing new while it should (a broken or very slow network). */
+  watchProgress() {
+    const { film, signer } = this;
+    const target = this.target();
+    const shouldMove = !film.paused && !film.seeking && !this.filmBuffering && target >= 0
+      && target < (signer.duration || Infinity);
+    const moved = signer.currentTime !== this.lastSignerTime && !signer.seeking;
+    this.lastSignerTime = signer.currentTime;
+    if (moved && signer.readyState >= HTMLMediaElement.HAVE_FUTURE_DATA) {
+      this.stuckFor = 0;
+      this.setStuck(false);
+    } else if (shouldMove) {
+      this.stuckFor += CHECK_EVERY_MS;
+      if (this.stuckFor >= STUCK_AFTER_MS) this.setStuck(true);
+    }
+  }
+
+  setStuck(stuck) {
+    if (stuck === this.stuck) return;
+    this.stuck = stuck;
+    if (!stuck) this.stuckFor = 0;
+    this.onStuck(stuck);
+  }
+
   check() {
     const { film, signer } = this;
+    this.watchProgress();
     if (signer.seeking || film.seeking) return;
     const drift = this.drift();
     if (film.paused || this.filmBuffering) {
