@@ -34,6 +34,11 @@ class Settings(BaseSettings):
     upload_idle_seconds: float = Field(
         default=60, gt=0, description="An upload whose body sends nothing this long is ended (408)"
     )
+    housekeeping_interval_seconds: float = Field(
+        default=300,
+        gt=0,
+        description="How often the running service sweeps abandoned uploads, scratch and unnamed files",
+    )
     ffmpeg_path: str | None = Field(
         default=None, description="ffmpeg binary; default: the one in the imageio-ffmpeg wheel"
     )

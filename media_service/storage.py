@@ -4,15 +4,26 @@ Files are named by storage keys Tolk makes (``ab/<random hex>.<ext>`` under ``<d
 uploaded name. Every write goes to a temporary name in the scratch directory and is renamed
 into place only when complete, so a half-written file is never served and a crash leaves
 nothing that looks finished.
+
+Scratch files carry their owner in their name: a token of the process (its ``Storage``) that
+holds ``<data>/owners/<token>.lock`` locked (``flock``) for as long as it lives. The kernel
+drops the lock when the process ends, however it ends (SIGKILL included), so what a dead owner
+left is known at once to be abandoned, and what a live one (another process on the same data
+directory) works on is never taken. A file on its way into storage for a change that has not
+committed yet is marked the same way (``mark_entering``), so a crash between its move into
+storage and its row's commit leaves a file the sweeper can remove at once.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
+import re
 import secrets
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +31,10 @@ from pathlib import Path
 from typing import BinaryIO
 
 KEY_ALPHABET = set("abcdefghijklmnopqrstuvwxyz0123456789._/-")
+# Scratch names: partial-<owner>-<random><suffix>; entering-<owner>-<key, "/" as "+">.
+_OWNED = re.compile(r"^(partial|entering)-([0-9a-f]{16})-(.+)$")
+# A half-made owner lock (made, not yet locked and renamed) older than this was left by a crash.
+_OWNER_LOCK_GRACE_SECONDS = 30.0
 
 
 def _fsync_directory(path: Path) -> None:
@@ -65,11 +80,55 @@ class PendingFile:
 class Storage:
     """Local-disk storage rooted at ``root``, with scratch space for partial files."""
 
-    def __init__(self, root: Path, scratch: Path) -> None:
+    def __init__(self, root: Path, scratch: Path, owners: Path | None = None) -> None:
+        """Files under ``root``, partial ones in ``scratch``; the locks of their owners in
+        ``owners`` (default: ``owners`` beside the scratch directory, which holds scratch only)."""
         self.root = root
         self.scratch = scratch
         self.root.mkdir(parents=True, exist_ok=True)
         self.scratch.mkdir(parents=True, exist_ok=True)
+        self._owners = owners or scratch.parent / "owners"
+        self._owner: str | None = None
+        self._owner_fd: int | None = None
+        self._owner_made = threading.Lock()
+
+    @property
+    def owner(self) -> str:
+        """This storage's token in the names of the scratch files it makes, its lock taken the
+        first time it is asked for and held until the process ends."""
+        with self._owner_made:
+            if self._owner is None:
+                self._owners.mkdir(parents=True, exist_ok=True)
+                while self._owner is None:
+                    token = secrets.token_hex(8)
+                    # Locked under a name the sweeper does not read as a lock, then renamed:
+                    # a lock is never seen unlocked while it is being made.
+                    new = self._owners / f"{token}.new"
+                    fd = os.open(new, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+                    fcntl.flock(fd, fcntl.LOCK_EX)
+                    try:
+                        os.rename(new, self._owners / f"{token}.lock")
+                    except FileNotFoundError:  # swept in the instant before its lock: again
+                        os.close(fd)
+                        continue
+                    self._owner, self._owner_fd = token, fd
+        return self._owner
+
+    def _owner_alive(self, token: str) -> bool:
+        """Whether some process still holds the lock of ``token`` (this one included)."""
+        if token == self._owner:
+            return True
+        try:
+            fd = os.open(self._owners / f"{token}.lock", os.O_RDONLY)
+        except FileNotFoundError:
+            return False
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        finally:
+            os.close(fd)
+        return False
 
     @staticmethod
     def new_key(extension: str) -> str:
@@ -90,7 +149,7 @@ class Storage:
     @contextmanager
     def pending(self, suffix: str = "") -> Iterator[PendingFile]:
         """A temporary file to write to; removed on leaving unless ``commit`` moved it."""
-        fd, name = tempfile.mkstemp(prefix="partial-", suffix=suffix, dir=self.scratch)
+        fd, name = tempfile.mkstemp(prefix=f"partial-{self.owner}-", suffix=suffix, dir=self.scratch)
         path = Path(name)
         try:
             with os.fdopen(fd, "wb") as handle:
@@ -101,7 +160,7 @@ class Storage:
     @contextmanager
     def scratch_path(self, suffix: str = "") -> Iterator[Path]:
         """A temporary path for a tool such as ffmpeg to write; removed unless committed."""
-        fd, name = tempfile.mkstemp(prefix="partial-", suffix=suffix, dir=self.scratch)
+        fd, name = tempfile.mkstemp(prefix=f"partial-{self.owner}-", suffix=suffix, dir=self.scratch)
         os.close(fd)
         path = Path(name)
         try:
@@ -148,6 +207,51 @@ class Storage:
             pending.handle.flush()
             return self.commit(pending.path, key)
 
+    def _entering_path(self, key: str) -> Path:
+        self.path(key)  # a key Tolk made, so "+" stands for "/" only
+        return self.scratch / f"entering-{self.owner}-{key.replace('/', '+')}"
+
+    def mark_entering(self, key: str) -> None:
+        """Mark ``key`` as entering storage for a change not committed yet (call it before the
+        file is moved in, and ``settle`` once the change has committed or rolled back)."""
+        self._entering_path(key).touch()
+
+    def settle(self, key: str) -> None:
+        """``key``'s change committed or rolled back: it is no longer entering."""
+        self._entering_path(key).unlink(missing_ok=True)
+
+    def entering(self) -> Iterator[tuple[str, bool, Path]]:
+        """Every key marked as entering storage: whether its owner lives, and its mark."""
+        for path in self.scratch.glob("entering-*"):
+            match = _OWNED.match(path.name)
+            if match:
+                yield match[3].replace("+", "/"), self._owner_alive(match[2]), path
+
+    def clear_abandoned_scratch(self) -> int:
+        """Remove the scratch files of owners that have died, and their locks; returns how
+        many files went. The marks of keys entering storage are the orphan sweeper's."""
+        removed = 0
+        for path in self.scratch.glob("partial-*"):
+            match = _OWNED.match(path.name)
+            if match and not self._owner_alive(match[2]):
+                path.unlink(missing_ok=True)
+                removed += 1
+        if self._owners.exists():
+            cutoff = time.time() - _OWNER_LOCK_GRACE_SECONDS
+            for lock in self._owners.iterdir():
+                token = lock.name.split(".", 1)[0]
+                try:
+                    dead = (
+                        not self._owner_alive(token)
+                        if lock.suffix == ".lock"
+                        else lock.stat().st_mtime < cutoff
+                    )
+                except FileNotFoundError:
+                    continue
+                if dead:
+                    lock.unlink(missing_ok=True)
+        return removed
+
     def keys_with_times(self) -> Iterator[tuple[str, float]]:
         """Every stored key with the time it entered storage (its modification time)."""
         for path in self.root.glob("*/*"):
@@ -176,7 +280,7 @@ class Storage:
     def clear_stale_scratch(
         self, older_than_seconds: float = 3600, *, except_suffix: str | None = None
     ) -> int:
-        """Remove partial files a crash left behind; returns how many.
+        """Remove partial files a crash left behind that name no owner; returns how many.
 
         A file still being written (an upload, an ffmpeg output) is touched continually, so
         only files idle for ``older_than_seconds`` are taken; another process's live work is safe.
@@ -186,6 +290,8 @@ class Storage:
         for path in self.scratch.glob("partial-*"):
             if except_suffix and path.name.endswith(except_suffix):
                 continue  # looked after by whoever locks them (see services.scratch)
+            if _OWNED.match(path.name):
+                continue  # its owner's life decides (clear_abandoned_scratch)
             try:
                 if path.stat().st_mtime < cutoff:
                     path.unlink()

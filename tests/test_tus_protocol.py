@@ -18,7 +18,7 @@ from upload_helpers import TUS, create_upload, metadata, patch, upload_id
 
 from helpers import running_service
 from media_service.config import Settings
-from media_service.services import housekeeping, resumable
+from media_service.services import resumable
 from media_service.services.resumable import record, uploads_folder
 
 OFFSET_STREAM = {"Content-Type": "application/offset+octet-stream"}
@@ -260,6 +260,31 @@ def test_bytes_past_the_record_after_a_crash_are_cut_off(settings: Settings, fil
         assert stored_source(client, auth, location) == data
 
 
+def test_data_also_linked_into_storage_is_cut_back_on_a_copy_of_its_own(
+    settings: Settings, film: Path
+) -> None:
+    """Killed between the store's commit and the upload's record saying so, the data is still
+    linked into storage as the stored film: cutting it back at start must leave that film whole."""
+    data = film.read_bytes()
+    half = len(data) // 2
+    with running_service(settings) as (client, auth):
+        location = start(client, auth, data)
+        assert patch(client, auth, location, 0, data[:half]).status_code == 204
+        path = data_file(client, location)
+    with open(path, "ab") as handle:  # the last request's bytes, past the record
+        handle.write(data[half:])
+    stored = settings.files_dir / "ab" / "stored.mp4"  # what finishing moved into storage
+    stored.parent.mkdir(parents=True)
+    os.link(path, stored)
+    with running_service(settings) as (client, auth):
+        assert stored.read_bytes() == data  # untouched
+        assert path.stat().st_size == half and path.stat().st_nlink == 1
+        assert offset(client, auth, location) == half
+        assert patch(client, auth, location, half, data[half:]).status_code == 204
+        assert stored_source(client, auth, location) == data
+        assert stored.read_bytes() == data
+
+
 def test_checksums_of_each_algorithm(client: TestClient, auth: dict[str, str], film: Path) -> None:
     data = film.read_bytes()
     location = start(client, auth, data)
@@ -382,10 +407,27 @@ def test_expired_uploads_answer_410(
     assert patch(client, auth, location, 6, b"6").status_code == 410
 
 
+def test_a_record_being_saved_when_the_server_died_is_swept_at_once(
+    client: TestClient, auth: dict[str, str]
+) -> None:
+    """Records are saved under their upload's lock, so a temporary one nobody holds is a
+    crash's, however young; one whose upload a request holds is kept."""
+    location = start(client, auth, b"0123456789")
+    uploads = resumable.ResumableUploads(uploads_folder(client.app.state.settings))
+    temporary = uploads.folder / f"{upload_id(location)}.json.0badf00d.tmp"
+    temporary.write_text("{")
+    with uploads.writing(upload_id(location)):
+        uploads.sweep()
+        assert temporary.exists()  # a live request's
+    uploads.sweep()
+    assert not temporary.exists()
+    assert offset(client, auth, location) == 0  # the upload itself stays
+
+
 def test_expired_uploads_are_swept_while_the_service_runs(
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(housekeeping, "SWEEP_INTERVAL_SECONDS", 0.05)
+    settings = settings.model_copy(update={"housekeeping_interval_seconds": 0.05})
     with running_service(settings) as (client, auth):
         fresh = start(client, auth, b"0123456789")
         monkeypatch.setattr(record, "KEEP_SECONDS", -1.0)

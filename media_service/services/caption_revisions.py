@@ -78,8 +78,8 @@ def add_revision(
     """Store ``written`` (see ``transcode.captions.normalised``) as the track's newest revision
     and make it the current file."""
     key = storage.new_key("vtt")
-    storage.write_bytes(key, written.webvtt)
     delete_after_rollback(session, storage, [key])
+    storage.write_bytes(key, written.webvtt)
     current = track.current_revision
     revision = CaptionRevision(
         number=current.number + 1 if current is not None else 1,

@@ -179,8 +179,8 @@ def _store(
         item = get_item(session, item_id, include_unpublished=True)
         entry = change.record(session) if change is not None else None
         key = storage.new_key(found.extension)
-        storage.commit(upload.path, key)
         delete_after_rollback(session, storage, [key])
+        storage.commit(upload.path, key)
         media_file = MediaFile(
             role=FileRole.DOCUMENT,
             storage_key=key,

@@ -30,8 +30,8 @@ def keep_probed_file(
     The file is removed again if ``session`` rolls back, so no stored file outlives its row.
     """
     key = storage.new_key(extension_for(facts))
+    delete_after_rollback(session, storage, [key])  # first: marks it as entering storage
     storage.commit(path, key)
-    delete_after_rollback(session, storage, [key])
     return MediaFile(
         role=role,
         storage_key=key,

@@ -1,9 +1,10 @@
 """Clean-up the running service does by itself: at start, then every few minutes.
 
-Each round removes expired and abandoned resumable uploads, scratch files of plain uploads a
-crash left behind, and stored files no row names (``cleanup.sweep_orphans``). Nothing a live
-request or job holds is ever taken: uploads and scratch files are locked while in use, and
-stored files get a grace period.
+Each round removes expired and abandoned resumable uploads, scratch files of processes that
+have died, and stored files no row names (``cleanup.sweep_orphans``). Nothing a live request or
+job holds is ever taken: uploads and scratch files are locked while in use (by their owner,
+see ``storage``), files entering storage are marked until their change settles, and other
+stored files no row names get a grace period.
 """
 
 from __future__ import annotations
@@ -23,8 +24,6 @@ from media_service.services.resumable import ResumableUploads
 from media_service.storage import Storage
 
 log = logging.getLogger("tolk")
-# How often the running service sweeps.
-SWEEP_INTERVAL_SECONDS = 300.0
 
 
 @dataclass(frozen=True)
@@ -42,6 +41,7 @@ class Housekeeping:
             uploads.sweep()
             + scratch.clear_abandoned_put_uploads(self.settings.scratch_dir)
             + sweep_orphans(self.sessions, self.storage)
+            + self.storage.clear_abandoned_scratch()
         )
 
     def start(self) -> asyncio.Task[None]:
@@ -52,10 +52,10 @@ class Housekeeping:
         self.sweep()
         return asyncio.create_task(self.sweep_periodically())
 
-    async def sweep_periodically(self, interval: float | None = None) -> None:
-        """Sweep every ``interval`` seconds (default ``SWEEP_INTERVAL_SECONDS``) until cancelled."""
+    async def sweep_periodically(self) -> None:
+        """Sweep every ``TOLK_HOUSEKEEPING_INTERVAL_SECONDS`` until cancelled."""
         while True:
-            await asyncio.sleep(SWEEP_INTERVAL_SECONDS if interval is None else interval)
+            await asyncio.sleep(self.settings.housekeeping_interval_seconds)
             try:
                 await run_in_threadpool(self.sweep)
             except Exception:  # one failed round must not end the sweeper; the next tries again

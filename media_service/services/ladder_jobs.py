@@ -78,6 +78,6 @@ def run_ladder_job(context: JobContext) -> None:
             if media_file.ladder is not None:
                 return  # made meanwhile by a duplicate job
             key = context.storage.derived_key(media_file.storage_key, f"hls-{secrets.token_hex(8)}")
-            context.storage.commit_folder(out_dir, key)
             delete_after_rollback(session, context.storage, [key])
+            context.storage.commit_folder(out_dir, key)
             media_file.ladder = HlsLadder(folder_key=key, job_id=context.job_id, description=ladder.to_dict())

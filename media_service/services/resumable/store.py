@@ -84,7 +84,7 @@ class ResumableUploads:
 
     def _remove(self, upload_id: str) -> None:
         # The record first: without it the upload is gone, whatever is left to sweep.
-        for suffix in (".json", ".bin", ".finishing"):
+        for suffix in (".json", ".bin", ".finishing", ".new"):
             (self.folder / f"{upload_id}{suffix}").unlink(missing_ok=True)
 
     def whole_file_checksum(self, upload: Upload) -> Checksum | None:
@@ -106,9 +106,16 @@ class ResumableUploads:
         )
         self.whole_file_checksum(upload)  # a malformed one is refused now, not at the end
         try:
-            fd = os.open(self.data_path(upload.id), os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-            os.close(fd)
-            return self._save(upload)
+            new = self.folder / f"{upload.id}.new"
+            fd = os.open(new, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+            try:
+                # Locked before it has its name, and every record saved under that lock: data
+                # or a temporary record no one holds was left by a crash, however young (sweep).
+                scratch.hold(fd)
+                os.rename(new, self.data_path(upload.id))
+                return self._save(upload)
+            finally:
+                os.close(fd)
         except BaseException as error:
             self._remove(upload.id)
             if isinstance(error, OSError) and error.errno in DISK_FULL:
@@ -172,17 +179,52 @@ class ResumableUploads:
             except FileNotFoundError:
                 continue
             try:
-                if scratch.try_hold(fd) and os.fstat(fd).st_size != upload.offset:
-                    size = os.fstat(fd).st_size
-                    if size < upload.offset:  # cannot happen in the durable order; never trust it
-                        self._save(replace(upload, offset=0))
-                        os.ftruncate(fd, 0)
-                    else:
-                        os.ftruncate(fd, upload.offset)
+                if not scratch.try_hold(fd):
+                    continue  # a live request of another process holds it
+                info = os.fstat(fd)
+                offset = upload.offset if info.st_size >= upload.offset else 0
+                if offset == 0 and upload.offset:  # cannot happen in the durable order; never trust it
+                    self._save(replace(upload, offset=0))
+                if info.st_nlink > 1:
+                    # A crash while finishing left the data linked into storage too (as a film
+                    # whose row may have committed): cutting it back in place would cut that.
+                    self._unshare(record.stem, fd, offset)
+                    cut += 1
+                elif info.st_size != offset:
+                    os.ftruncate(fd, offset)
                     cut += 1
             finally:
                 os.close(fd)
         return cut
+
+    def _remove_if_unheld(self, temporary: Path) -> bool:
+        """Remove a temporary file of an upload (a record being saved, a copy being made) unless
+        a request holds that upload, which it does for as long as it writes one."""
+        try:
+            fd = os.open(self.data_path(temporary.name.split(".", 1)[0]), os.O_RDONLY)
+        except FileNotFoundError:
+            fd = None
+        try:
+            if fd is not None and not scratch.try_hold(fd):
+                return False
+            temporary.unlink(missing_ok=True)
+            return True
+        finally:
+            if fd is not None:
+                os.close(fd)
+
+    def _unshare(self, upload_id: str, fd: int, size: int) -> None:
+        """Give an upload's data a file of its own: its first ``size`` bytes copied, and the
+        copy renamed over the shared name (the other names keep the old file, untouched)."""
+        copy = self.folder / f"{upload_id}.bin.{secrets.token_hex(4)}.tmp"
+        with open(copy, "wb") as handle:
+            position = 0
+            while position < size:
+                position += os.sendfile(handle.fileno(), fd, position, size - position)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(copy, self.data_path(upload_id))
+        fsync_folder(self.folder)
 
     def sweep(self, *, now: float | None = None) -> int:
         """Remove expired uploads and the leftovers of crashes (data without a record, temporary
@@ -201,10 +243,15 @@ class ResumableUploads:
                 removed += 1
             record.unlink(missing_ok=True)
             removed += 1
-        # A finishing link shares its data's lock, so a live request's is never taken.
-        for leftover in (*self.folder.glob("*.finishing"), *self.folder.glob("*.tmp")):
-            removed += scratch.remove_if_abandoned(leftover, now=now)
-        for data in self.folder.glob("*.bin"):
+        # A finishing link shares its data's lock, taken before the link is made: a live
+        # request's is never taken, and one a crash left goes at once, however young.
+        for finishing in self.folder.glob("*.finishing"):
+            removed += scratch.remove_if_abandoned(finishing, now=now, grace=0)
+        for temporary in self.folder.glob("*.tmp"):
+            removed += self._remove_if_unheld(temporary)
+        for data in self.folder.glob("*.bin"):  # locked from birth (see create)
             if not self.record_path(data.stem).exists():
-                removed += scratch.remove_if_abandoned(data, now=now)
+                removed += scratch.remove_if_abandoned(data, now=now, grace=0)
+        for new in self.folder.glob("*.new"):  # not locked yet for an instant: only age tells
+            removed += scratch.remove_if_abandoned(new, now=now)
         return removed
