@@ -31,10 +31,13 @@ def order_web_variant(page, server: LiveServer, api: httpx.Client, film: Path, l
     item_id = new_item(api, "Jobbet", film)
     page.goto(f"{server.url}/editor/items/{item_id}/variants?lang={language}")
     web, order = WORDS[language]
+    earlier = page.locator("ul.jobs li.job").count()  # the upload may have ordered one of its own
     page.get_by_role("checkbox", name=web).check()
     page.get_by_role("button", name=order).click()
-    page.wait_for_selector("ul.jobs li.job .job-cancel")
-    # The job just ordered comes first (the upload may have ordered one of its own).
+    page.wait_for_function(
+        "(earlier) => document.querySelectorAll('ul.jobs li.job').length === earlier + 1", arg=earlier
+    )
+    # The job just ordered comes first.
     events_url = page.locator("ul.jobs li.job").first.get_attribute("data-events-url")
     job = api.get(events_url.removesuffix("/events")).json()
     assert job["kinds"] == ["web"] and job["state"] == "queued"
