@@ -75,7 +75,7 @@ def test_a_job_interrupted_by_a_killed_server_completes_after_a_restart(
 ) -> None:
     data_dir = tmp_path / "data"
     film = make_media("film", duration=20)
-    with live_server(data_dir, **RESTARTED_SETTINGS) as server:
+    with live_server(data_dir, **SERVICE_SETTINGS) as server:
         client, headers = editor(server)
         api = Api(client, {})
         item = publish(client, film)
