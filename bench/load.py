@@ -52,6 +52,8 @@ CAPTIONS_EVERY = 5
 READER_PAUSE_SECONDS = 1.0
 WRITER_PAUSE_SECONDS = 0.5
 REQUEST_TIMEOUT_SECONDS = 60.0
+# Shorter than the server's keep-alive timeout (uvicorn's default, 5 s): see run_load.
+CLIENT_KEEPALIVE_SECONDS = 2.0
 # Refused clients wait as Retry-After says, but never longer than this (the run is short).
 LONGEST_RETRY_WAIT_SECONDS = 5.0
 # The settings the server runs with: one job worker (every upload orders its watchable remux)
@@ -372,7 +374,13 @@ async def run_load(
     tokens = make_tokens(database_url, UPLOAD_TOKENS + 1)
     watched, written = await prepare(server.url, tokens[-1], film)
     report = LoadReport(seconds=seconds)
-    limits = httpx.Limits(max_connections=UPLOADERS + WRITERS + READERS + 10, max_keepalive_connections=None)
+    # Idle connections are dropped before the server's keep-alive timeout (uvicorn's 5 s), not
+    # at the same moment: a request sent on a connection the server is closing fails unanswered.
+    limits = httpx.Limits(
+        max_connections=UPLOADERS + WRITERS + READERS + 10,
+        max_keepalive_connections=None,
+        keepalive_expiry=CLIENT_KEEPALIVE_SECONDS,
+    )
     server_process = psutil.Process(server.process.pid)
     cpu_before = sum(server_process.cpu_times()[:2])
     async with httpx.AsyncClient(
@@ -394,7 +402,7 @@ async def films_missing(url: str, token: str, item_ids: list[int], film: bytes) 
     """The uploads answered 2xx whose item does not serve the film byte for byte, each said why."""
     expected = hashlib.sha256(film).hexdigest()
     auth = {"Authorization": f"Bearer {token}"}
-    limits = httpx.Limits(max_connections=10)
+    limits = httpx.Limits(max_connections=10, keepalive_expiry=CLIENT_KEEPALIVE_SECONDS)
     async with httpx.AsyncClient(
         base_url=url, headers=auth, timeout=REQUEST_TIMEOUT_SECONDS, limits=limits
     ) as api:
