@@ -12,24 +12,22 @@ from it (``variant_freshness``), which are remade as ``remake`` says.
 from __future__ import annotations
 
 from sqlalchemy.orm import Session, sessionmaker
-from starlette.concurrency import run_in_threadpool
 
 from media_service.config import Settings
 from media_service.db import session_scope
 from media_service.errors import Invalid, NotFound
-from media_service.models import FileRole, MediaFile, MediaItem
+from media_service.models import FileRole, MediaFile, MediaItem, MediaKind
 from media_service.services import audit
 from media_service.services.cleanup import delete_after_commit
 from media_service.services.files import keep_probed_file
+from media_service.services.item_uploads import Upload, take_item_upload
 from media_service.services.media import (
     ReceivedFile,
     UploadBody,
     file_label,
     found_in,
     get_item,
-    item_kind,
     probe_upload,
-    receive_upload,
 )
 from media_service.services.variant_freshness import Remake, remake_outdated
 from media_service.services.variants import description_recording
@@ -54,18 +52,20 @@ async def upload_description_recording(
     the one before. No database connection is held while it streams in; one short
     transaction stores it. Raises NotFound (before a byte is read), Invalid naming the file
     when it has no sound, and the upload's refusals."""
-    await run_in_threadpool(item_kind, sessions, item_id)
-    async with receive_upload(
+
+    def store(upload: Upload, _kind: MediaKind) -> MediaFile:
+        return _store(sessions, storage, item_id, upload, original_name, change, remake)
+
+    return await take_item_upload(
+        sessions,
         storage,
+        settings,
+        item_id,
         body,
-        limit=settings.max_upload_bytes,
-        declared_length=declared_length,
+        store,
         original_name=original_name,
-        idle_seconds=settings.upload_idle_seconds,
-    ) as upload:
-        return await run_in_threadpool(
-            _store, sessions, storage, item_id, upload, original_name, change, remake
-        )
+        declared_length=declared_length,
+    )
 
 
 def _store(

@@ -12,16 +12,16 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session, sessionmaker
-from starlette.concurrency import run_in_threadpool
 
 from media_service.config import Settings
 from media_service.db import session_scope
 from media_service.errors import Invalid, InvalidField, NotFound
 from media_service.jobs.queue import JobQueue
-from media_service.models import FileRole, InterpreterRecording, MediaItem, Variant
+from media_service.models import FileRole, InterpreterRecording, MediaItem, MediaKind, Variant
 from media_service.services import audit
 from media_service.services.cleanup import delete_after_commit
 from media_service.services.files import keep_probed_file
+from media_service.services.item_uploads import Upload, take_item_upload
 from media_service.services.ladders import order_ladder
 from media_service.services.languages import normalise_language
 from media_service.services.media import (
@@ -30,9 +30,7 @@ from media_service.services.media import (
     file_label,
     found_in,
     get_item,
-    item_kind,
     probe_upload,
-    receive_upload,
 )
 from media_service.services.signer_windows import order_window
 from media_service.storage import PendingFile, Storage
@@ -267,18 +265,20 @@ async def upload_interpreter(
     chosen = layout_from_dict(layout or {}, offset_seconds)
     # Its HLS ladder for the sign window is ordered with it (a queue and settings say where).
     ladder = _LadderOrder(queue, settings)
-    await run_in_threadpool(item_kind, sessions, item_id)
-    async with receive_upload(
+
+    def store(upload: Upload, _kind: MediaKind) -> tuple[MediaItem, InterpreterRecording]:
+        return _store(sessions, storage, item_id, upload, language, chosen, original_name, change, ladder)
+
+    return await take_item_upload(
+        sessions,
         storage,
+        settings,
+        item_id,
         body,
-        limit=settings.max_upload_bytes,
-        declared_length=declared_length,
+        store,
         original_name=original_name,
-        idle_seconds=settings.upload_idle_seconds,
-    ) as upload:
-        return await run_in_threadpool(
-            _store, sessions, storage, item_id, upload, language, chosen, original_name, change, ladder
-        )
+        declared_length=declared_length,
+    )
 
 
 def _store(

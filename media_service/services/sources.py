@@ -6,13 +6,13 @@ One use case shared by the API's PUT, the resumable uploads, the editor and the 
 from __future__ import annotations
 
 from sqlalchemy.orm import Session, sessionmaker
-from starlette.concurrency import run_in_threadpool
 
 from media_service.config import Settings
 from media_service.db import session_scope
 from media_service.jobs.queue import JobQueue
 from media_service.models import Job, MediaItem, MediaKind
 from media_service.services import audit, media, speech_spans, variants
+from media_service.services.item_uploads import Upload, take_item_upload
 from media_service.services.media import ReceivedFile, UploadBody
 from media_service.storage import PendingFile, Storage
 
@@ -38,18 +38,20 @@ async def replace_source(
     (so a refused upload leaves none). Raises NotFound (before a byte is read), and the
     upload's refusals.
     """
-    kind = await run_in_threadpool(media.item_kind, sessions, item_id)
-    async with media.receive_upload(
+
+    def store(upload: Upload, kind: MediaKind) -> tuple[MediaItem, list[Job]]:
+        return _store(sessions, storage, settings, queue, item_id, upload, kind, original_name, change)
+
+    return await take_item_upload(
+        sessions,
         storage,
+        settings,
+        item_id,
         body,
-        limit=settings.max_upload_bytes,
-        declared_length=declared_length,
+        store,
         original_name=original_name,
-        idle_seconds=settings.upload_idle_seconds,
-    ) as upload:
-        return await run_in_threadpool(
-            _store, sessions, storage, settings, queue, item_id, upload, kind, original_name, change
-        )
+        declared_length=declared_length,
+    )
 
 
 def _store(
