@@ -23,7 +23,7 @@ from media_service.jobs import records
 from media_service.jobs.queue import JobQueue
 from media_service.storage import Storage
 from transcode.binary import ffmpeg_path
-from transcode.runner import Progress
+from transcode.runner import Progress, RunResult, run_ffmpeg
 
 
 class UnrunnableJob(Exception):
@@ -65,6 +65,18 @@ class JobContext:
     def report(self, progress: Progress) -> None:
         """Keep the newest progress; the watcher writes it to the database."""
         self.latest = progress
+
+    def run_ffmpeg(self, args: list[str], duration: float | None = None) -> RunResult:
+        """Run ffmpeg for this job (``transcode.runner``): its binary and time limit, its
+        progress reported against ``duration`` (seconds of output), stopped on cancel."""
+        return run_ffmpeg(
+            args,
+            ffmpeg=self.ffmpeg,
+            duration=duration,
+            timeout=self.timeout,
+            on_progress=self.report,
+            cancel=self.cancel,
+        )
 
     def check_cancelled(self) -> None:
         """Raise ``JobInterrupted`` if the job must stop."""

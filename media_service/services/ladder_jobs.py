@@ -27,7 +27,6 @@ from transcode.hls import (
     describe_ladder,
     master_playlist,
 )
-from transcode.runner import run_ffmpeg
 
 FILE_GONE = "the file this ladder was ordered for has been replaced or removed"
 
@@ -56,14 +55,7 @@ def run_ladder_job(context: JobContext) -> None:
             raise UnrunnableJob(f"no ladder can be made: {error}") from error
         plan.make_folders()
         context.check_cancelled()
-        run_ffmpeg(
-            plan.args,
-            ffmpeg=context.ffmpeg,
-            duration=plan.duration,
-            timeout=context.timeout,
-            on_progress=context.report,
-            cancel=context.cancel,
-        )
+        context.run_ffmpeg(plan.args, plan.duration)
         try:
             ladder = describe_ladder(plan, out_dir, ladder_settings.segment_seconds)
         except IncompleteLadder as error:

@@ -24,7 +24,6 @@ from media_service.services.files import keep_probed_file
 from media_service.storage import sha256_of
 from transcode.facts import MediaFacts
 from transcode.probe import ProbeError, probe
-from transcode.runner import run_ffmpeg
 from transcode.signer_window import WindowSettings, build_window, window_is_remux
 
 JOB_KIND = "signer_window"
@@ -76,14 +75,7 @@ def run_window_job(context: JobContext) -> None:
         except ValueError as error:
             raise UnrunnableJob(f"no sign window file can be made: {error}") from error
         context.check_cancelled()
-        run_ffmpeg(
-            plan.args,
-            ffmpeg=context.ffmpeg,
-            duration=plan.duration,
-            timeout=context.timeout,
-            on_progress=context.report,
-            cancel=context.cancel,
-        )
+        context.run_ffmpeg(plan.args, plan.duration)
         try:
             made = probe(output)
         except ProbeError as error:

@@ -26,7 +26,6 @@ from media_service.services.caption_revisions import read_revision
 from media_service.storage import Storage
 from transcode.captions import CaptionNote
 from transcode.captions.description_timing import WORDS_PER_MINUTE, timing_notes
-from transcode.runner import run_ffmpeg
 from transcode.speech_spans import Span, read_speech_spans, speech_detection_args
 
 JOB_KIND = "find_speech"
@@ -116,14 +115,7 @@ def run_find_speech_job(context: JobContext) -> None:
         duration = float(source.facts.get("duration") or 0.0)
     with context.work_dir() as folder:
         report = folder / "silences.txt"
-        run_ffmpeg(
-            speech_detection_args(path, report),
-            ffmpeg=context.ffmpeg,
-            duration=duration or None,
-            timeout=context.timeout,
-            on_progress=context.report,
-            cancel=context.cancel,
-        )
+        context.run_ffmpeg(speech_detection_args(path, report), duration or None)
         text = report.read_text(encoding="utf-8", errors="replace") if report.exists() else ""
     spans = read_speech_spans(text, duration)
     with session_scope(context.sessions) as session:
