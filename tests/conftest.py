@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -195,3 +196,29 @@ def upload(client: TestClient, auth: dict[str, str]) -> Callable[..., dict]:
         return response.json()
 
     return create_and_upload
+
+
+@pytest.fixture(scope="session")
+def fleet(tmp_path_factory: pytest.TempPathFactory, make_media: Callable[..., Path]) -> Iterator[object]:
+    """The fleet test's run (tests/fleet.py): an API and two workers with no shared disk, one
+    worker killed mid-job. Shared by tests/test_fleet.py and the browser's
+    tests/browser/test_fleet_in_chromium.py, which plays what it made."""
+    from fleet import Inputs, SharedFiles, run_fleet
+    from variant_helpers import CAPTIONS_VTT
+
+    if not _postgres_available():
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL at 127.0.0.1:5432 is not reachable")
+        pytest.skip("PostgreSQL at 127.0.0.1:5432 is not reachable")
+    seconds = 4.0
+    films = [(make_media("film", duration=seconds, tone_hz=hz), seconds) for hz in (440, 660, 880)]
+    descriptions = "WEBVTT\n\n00:00:01.000 --> 00:00:02.500\nEn röd bil kör förbi.\n".encode()
+    inputs = Inputs(
+        films=films,
+        interpreter=make_media("interpreter", duration=seconds),
+        captions=CAPTIONS_VTT,
+        descriptions=descriptions if shutil.which("espeak-ng") else None,
+    )
+    folder = tmp_path_factory.mktemp("fleet")
+    with run_fleet(folder, inputs, POSTGRES_SERVER_URL, SharedFiles(folder / "shared-files")) as run:
+        yield run
