@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 
 from helpers import running_service
 from media_service.config import Settings
+from seaweedfs import SeaweedFS, start_seaweedfs
 from transcode import synthetic
 from transcode.binary import ffmpeg_path
 
@@ -102,6 +103,16 @@ def song_with_cover(song: Path, made: Callable[..., Path]) -> Path:
 def interpreter(make_media: Callable[..., Path]) -> Path:
     """A 2 s 320x360 figure signing on green, no sound."""
     return make_media("interpreter")
+
+
+@pytest.fixture(scope="session")
+def seaweedfs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeaweedFS]:
+    """A SeaweedFS S3 server on loopback for this test session (``tests/seaweedfs.py``)."""
+    server = start_seaweedfs(tmp_path_factory.mktemp("seaweedfs"))
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 # The server's own database; each test session makes a database of its own beside it, so that
