@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -209,6 +210,14 @@ def upload(client: TestClient, auth: dict[str, str]) -> Callable[..., dict]:
     return create_and_upload
 
 
+def _listening(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
 @pytest.fixture(scope="session")
 def fleet(tmp_path_factory: pytest.TempPathFactory, make_media: Callable[..., Path]) -> Iterator[object]:
     """The fleet test's run (tests/fleet.py): an API and two workers with no shared disk, one
@@ -217,11 +226,13 @@ def fleet(tmp_path_factory: pytest.TempPathFactory, make_media: Callable[..., Pa
     from fleet import Inputs, SharedFiles, run_fleet
     from variant_helpers import CAPTIONS_VTT
 
-    if not _postgres_available():
+    missing = [what for what, port in (("PostgreSQL", 5432), ("Redis", 6379)) if not _listening(port)]
+    if missing:
+        message = f"{' and '.join(missing)} at 127.0.0.1 not reachable: the fleet needs both"
         if os.environ.get("CI"):
-            pytest.fail("PostgreSQL at 127.0.0.1:5432 is not reachable")
-        pytest.skip("PostgreSQL at 127.0.0.1:5432 is not reachable")
-    seconds = 4.0
+            pytest.fail(message)
+        pytest.skip(message)
+    seconds = 6.0
     films = [(make_media("film", duration=seconds, tone_hz=hz), seconds) for hz in (440, 660, 880)]
     descriptions = "WEBVTT\n\n00:00:01.000 --> 00:00:02.500\nEn röd bil kör förbi.\n".encode()
     inputs = Inputs(

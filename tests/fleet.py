@@ -34,9 +34,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from variant_helpers import FINISHED
 
 from bench.live_server import TOLK, free_port, operator_token, stop_serving
+from media_service.config import Settings
 from media_service.db import make_engine, make_session_factory
 from media_service.models import Job
 from media_service.storage import Storage
+from seaweedfs import SeaweedFS
 from transcode.kinds import VariantKind
 
 API_PORT = 8000  # the API's port inside its own namespace (nothing else listens there)
@@ -356,12 +358,13 @@ class FleetRun:
     killed_at: datetime
     progress_at_kill: float
     jobs: list[dict]  # every job of the items, from the database, once all had ended
-    events: list[tuple[str, dict]]  # the killed job's progress stream, start to end
-    stream_error: BaseException | None
+    events: dict[int, list[tuple[str, dict]]]  # each variant job's progress stream, start to end
+    stream_errors: list[BaseException]
     served: dict[str, tuple[int, int]]
     incomplete: list[str]
     swept: int
     stored: list[str]  # what storage holds after the sweep
+    incomplete_uploads: list[str]  # multipart uploads of the store left neither completed nor aborted
     named: set[str]  # the keys rows name
     scratch: dict[str, list[str]]  # what is left in each process's scratch space
 
@@ -373,24 +376,65 @@ class FleetRun:
 
 class SharedFiles:
     """Local storage with one ``files`` folder linked into every process's data directory: a
-    stand-in for object storage while there is none (the scratch space stays each one's own)."""
+    stand-in for object storage where there is none (the scratch space stays each one's own)."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.folder.mkdir(parents=True)
+
+    def ports(self) -> list[int]:
+        return []
 
     def env(self, host: Host, data_dir: Path) -> dict[str, str]:
         data_dir.mkdir(parents=True, exist_ok=True)
         (data_dir / "files").symlink_to(self.folder)
         return {}
 
-    def storage(self, data_dir: Path) -> Storage:
-        return Storage(self.folder, data_dir / "tmp")
-
     def keys(self) -> list[str]:
         return sorted(
-            key for key, _entered in Storage(self.folder, self.folder.parent / "keys-tmp").keys_with_times()
+            key for key, _entered in Storage(self.folder, self.folder.parent / "k").keys_with_times()
         )
+
+    def incomplete_uploads(self) -> list[str]:
+        return []
+
+    def close(self) -> None:
+        pass
+
+
+class ObjectStore:
+    """A bucket of its own in the S3 server, which every process reaches from its host."""
+
+    def __init__(self, server: SeaweedFS, serve: str = "proxy") -> None:
+        self.server = server
+        self.serve = serve
+        self.bucket = server.make_bucket(f"tolk-fleet-{secrets.token_hex(4)}")
+
+    def ports(self) -> list[int]:
+        return [int(urlsplit(self.server.endpoint_url).port or 0)]
+
+    def env(self, host: Host, data_dir: Path) -> dict[str, str]:
+        return {
+            "TOLK_STORAGE": "s3",
+            "TOLK_S3_ENDPOINT_URL": _url_on(self.server.endpoint_url, host),
+            "TOLK_S3_BUCKET": self.bucket,
+            "TOLK_S3_ACCESS_KEY_ID": self.server.access_key_id,
+            "TOLK_S3_SECRET_ACCESS_KEY": self.server.secret_access_key,
+            "TOLK_S3_REGION": self.server.region,
+            "TOLK_S3_SERVE": self.serve,
+        }
+
+    def keys(self) -> list[str]:
+        pages = self.server.client().get_paginator("list_objects_v2").paginate(Bucket=self.bucket)
+        return sorted(entry["Key"] for page in pages for entry in page.get("Contents", []))
+
+    def incomplete_uploads(self) -> list[str]:
+        """Multipart uploads begun and neither completed nor aborted."""
+        listed = self.server.client().list_multipart_uploads(Bucket=self.bucket)
+        return sorted(upload["Key"] for upload in listed.get("Uploads", []))
+
+    def close(self) -> None:
+        self.server.drop_bucket(self.bucket)
 
 
 @dataclass
@@ -426,6 +470,14 @@ def _url_on(url: str, host: Host) -> str:
     assert parts.hostname == "127.0.0.1" and parts.port, url
     netloc = parts.netloc.replace(f"127.0.0.1:{parts.port}", f"{host.gateway}:{host.reach(parts.port)}")
     return urlunsplit(parts._replace(netloc=netloc))
+
+
+def _storage_of(settings: Settings) -> Storage:
+    try:
+        from media_service.storage import open_storage  # type: ignore[attr-defined]
+    except ImportError:  # before object storage: files under the data directory only
+        return Storage(settings.files_dir, settings.scratch_dir)
+    return open_storage(settings)
 
 
 def _jobs(sessions: sessionmaker[Session], items: list[int]) -> list[dict]:
@@ -482,7 +534,7 @@ def _add_item(client: httpx.Client, index: int, film: Path, inputs: Inputs) -> i
 
 @contextlib.contextmanager
 def run_fleet(
-    folder: Path, inputs: Inputs, postgres_server_url: str, store: SharedFiles
+    folder: Path, inputs: Inputs, postgres_server_url: str, store: SharedFiles | ObjectStore
 ) -> Iterator[FleetRun]:
     """The fleet test, up to the point where only the browser is left to play what it made."""
     from media_service.services.cleanup import _named_keys, sweep_orphans
@@ -492,7 +544,7 @@ def run_fleet(
     database_url = _fresh_database(postgres_server_url, database)
     redis_url = f"redis://127.0.0.1:6379/{REDIS_DB}"
     queue_name = f"tolkfleet{tag}"  # as Huey names its Redis keys (letters and digits kept)
-    shared = [int(urlsplit(url).port or 0) for url in (database_url, redis_url)]
+    shared = [int(urlsplit(url).port or 0) for url in (database_url, redis_url)] + store.ports()
     processes: list[FleetProcess] = []
     engine = make_engine(database_url)
     sessions = make_session_factory(engine)
@@ -530,7 +582,8 @@ def run_fleet(
             processes.append(survivor)
 
             here = Host("test")
-            token = operator_token(env_for(here, "operator"), "fleet")
+            operator = env_for(here, "operator")  # the test's own, as an operator's shell
+            token = operator_token(operator, "fleet")
             headers = {"Authorization": f"Bearer {token}"}
             client = httpx.Client(base_url=url, headers=headers, timeout=60)
             served = ServedFiles(url, headers)
@@ -543,9 +596,13 @@ def run_fleet(
             kinds = [kind.value for kind in VariantKind if kind is not VariantKind.WEB]
             if inputs.descriptions is None:
                 kinds = [kind for kind in kinds if "described" not in kind]
+            streams: dict[int, ProgressStream] = {}
             for item_id in items:
                 response = client.post(f"/api/media/{item_id}/variants", json={"kinds": kinds})
                 assert response.status_code == 202, response.text
+                # Followed live on the API from the moment it is ordered, as the editor does.
+                streams[response.json()["id"]] = ProgressStream(url, headers, response.json()["id"])
+                streams[response.json()["id"]].start()
 
             def doomed_job() -> dict | None:
                 running = [
@@ -556,8 +613,7 @@ def run_fleet(
                 return running[0] if running else None
 
             victim = _wait(doomed_job, "worker A to run a variant job", 90, processes)
-            stream = ProgressStream(url, headers, victim["id"])
-            stream.start()
+            stream = streams[victim["id"]]
 
             def progress_seen() -> float:
                 progress = [
@@ -576,11 +632,15 @@ def run_fleet(
                 return jobs if all(job["state"] in FINISHED for job in jobs) else None
 
             jobs = _wait(all_ended, "every job to end", 180, processes)
-            stream.join(30)
+            for each in streams.values():
+                each.join(30)
             served.stop()
 
             # The sweeper, with no grace period: every job has ended, nothing is entering storage.
-            swept = sweep_orphans(sessions, store.storage(folder / "operator"), grace_seconds=0)
+            settings = Settings(
+                **{name[5:].lower(): value for name, value in operator.items() if name.startswith("TOLK_")}
+            )
+            swept = sweep_orphans(sessions, _storage_of(settings), grace_seconds=0)
             with sessions() as session:
                 named = _named_keys(session)
             scratch = {
@@ -603,17 +663,19 @@ def run_fleet(
                 killed_at=killed_at,
                 progress_at_kill=progress_at_kill,
                 jobs=jobs,
-                events=stream.events,
-                stream_error=stream.error,
+                events={job_id: each.events for job_id, each in streams.items()},
+                stream_errors=[each.error for each in streams.values() if each.error is not None],
                 served=served.checked,
                 incomplete=served.incomplete,
                 swept=swept,
                 stored=store.keys(),
+                incomplete_uploads=store.incomplete_uploads(),
                 named=named,
                 scratch=scratch,
             )
     finally:
         engine.dispose()
+        store.close()
         _drop_database(postgres_server_url, database)
         keys = redis.Redis.from_url(redis_url)
         for key in keys.scan_iter(f"*{queue_name}*"):

@@ -6,6 +6,7 @@ tests/browser/test_fleet_in_chromium.py, which plays every variant."""
 
 from __future__ import annotations
 
+import pytest
 from fleet import FleetRun
 
 
@@ -21,27 +22,38 @@ def test_every_job_ends_done_and_the_killed_workers_job_runs_again_on_the_other(
     assert {job["worker_pid"] for job in after_the_kill} == {fleet.pids["b"]}
 
 
-def test_a_dead_worker_is_known_by_its_heartbeat_alone_on_hosts_of_their_own(fleet: FleetRun) -> None:
-    """Each worker records its own host name: the survivor cannot see the dead one's process,
-    only that its heartbeat stopped."""
+def test_each_process_is_a_host_of_its_own_so_a_dead_worker_is_known_by_its_heartbeat(
+    fleet: FleetRun,
+) -> None:
+    """In namespaces of their own with host names of their own, the survivor cannot see the dead
+    worker's process: only that its heartbeat stopped tells it to run the job again."""
     if not fleet.isolated:
-        return  # not root: one host, where a dead worker's process is seen to be gone at once
-    hosts = {job["worker_pid"]: job["worker_host"] for job in fleet.jobs}
-    assert hosts[fleet.pids["b"]] == fleet.hosts["b"].name
-    assert {fleet.hosts["a"].netns, fleet.hosts["b"].netns, fleet.hosts["api"].netns} == {
-        host.netns for host in fleet.hosts.values()
-    }
+        pytest.skip("not root: the processes share this host, where a dead worker is seen gone at once")
     assert len({host.netns for host in fleet.hosts.values()}) == 3
+    assert len({host.name for host in fleet.hosts.values()}) == 3
+    hosts = {job["worker_host"] for job in fleet.jobs}
+    assert fleet.hosts["b"].name in hosts and hosts <= {fleet.hosts["a"].name, fleet.hosts["b"].name}
 
 
 def test_live_progress_reaches_the_api_from_whichever_worker_runs_the_job(fleet: FleetRun) -> None:
-    assert fleet.stream_error is None
-    names = [name for name, _job in fleet.events]
-    assert names[-1] == "done" and set(names[:-1]) == {"progress"}
-    running = [(job["attempts"], job["progress"]) for _name, job in fleet.events if job["state"] == "running"]
-    assert any(attempt == 1 and progress > 0 for attempt, progress in running)  # from worker A
-    assert any(attempt == 2 and progress > 0 for attempt, progress in running)  # from worker B
-    assert [job["state"] for _name, job in fleet.events].count("queued") >= 1  # given back between
+    """Each variant job was followed on the API (Server-Sent Events) from its order to its end."""
+    assert fleet.stream_errors == []
+    for job_id, events in fleet.events.items():
+        names = [name for name, _job in events]
+        assert names[-1] == "done" and set(names[:-1]) == {"progress"}, job_id
+    killed = fleet.events[fleet.killed_job]
+    # Worker A's progress reached the API before it died, and the attempt worker B made ended it.
+    assert any(job["attempts"] == 1 and 0 < job["progress"] < 1 for _name, job in killed)
+    assert killed[-1][1]["attempts"] == 2
+    finished_by = {job["id"]: job["worker_pid"] for job in fleet.jobs}
+    progress_of_b = [
+        job["progress"]
+        for job_id, events in fleet.events.items()
+        if finished_by[job_id] == fleet.pids["b"]
+        for _name, job in events
+        if job["state"] == "running" and job["attempts"] == (2 if job_id == fleet.killed_job else 1)
+    ]
+    assert any(0 < progress < 1 for progress in progress_of_b)  # and worker B's reached it too
 
 
 def test_no_file_was_ever_served_before_it_was_whole(fleet: FleetRun) -> None:
@@ -62,3 +74,9 @@ def test_the_sweeper_leaves_no_object_that_no_row_names(fleet: FleetRun) -> None
 
     assert [key for key in fleet.stored if not named_or_made_from_named(key)] == []
     assert sorted(fleet.named - set(fleet.stored)) == []  # and no row names a missing object
+    assert fleet.incomplete_uploads == []
+
+
+def test_the_living_leave_nothing_in_their_scratch_space(fleet: FleetRun) -> None:
+    print(fleet.scratch, fleet.swept, len(fleet.stored))
+    assert fleet.scratch["api"] == [] and fleet.scratch["worker-b"] == []
