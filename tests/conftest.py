@@ -220,9 +220,10 @@ def _listening(port: int) -> bool:
 
 @pytest.fixture(scope="session")
 def fleet(tmp_path_factory: pytest.TempPathFactory, make_media: Callable[..., Path]) -> Iterator[object]:
-    """The fleet test's run (tests/fleet.py): an API and two workers with no shared disk, one
-    worker killed mid-job. Shared by tests/test_fleet.py and the browser's
-    tests/browser/test_fleet_in_chromium.py, which plays what it made."""
+    """The fleet test's run (tests/fleet.py): an API and two workers with data directories of
+    their own, one worker killed mid-job. Shared by tests/test_fleet.py and the browser's
+    tests/browser/test_fleet_in_chromium.py, which plays what it made. Until the S3 backend
+    is there, the stored files are one folder linked into each data directory (SharedFiles)."""
     from fleet import Inputs, SharedFiles, run_fleet
     from variant_helpers import CAPTIONS_VTT
 

@@ -572,9 +572,8 @@ def run_fleet(
             # The worker to be killed encodes slowly (a slow preset, honestly more work), so
             # that it is surely in the middle of a job when it dies; the other quickly.
             doomed_host, survivor_host = network.host("fleet-worker-a"), network.host("fleet-worker-b")
-            doomed = start_worker(
-                doomed_host, env_for(doomed_host, "worker-a", variant_preset="slower"), folder / "a.log"
-            )
+            doomed_env = env_for(doomed_host, "worker-a", variant_preset="slower")
+            doomed = start_worker(doomed_host, doomed_env, folder / "a.log")
             processes.append(doomed)
             survivor = start_worker(
                 survivor_host, env_for(survivor_host, "worker-b", variant_preset="veryfast"), folder / "b.log"
@@ -643,11 +642,14 @@ def run_fleet(
             swept = sweep_orphans(sessions, _storage_of(settings), grace_seconds=0)
             with sessions() as session:
                 named = _named_keys(session)
-            scratch = {
-                name: sorted(path.name for path in (folder / name / "tmp").rglob("*") if path.is_file())
-                for name in ("api", "worker-a", "worker-b")
-                if (folder / name / "tmp").exists()
-            }
+
+            def scratch_of(name: str) -> list[str]:
+                return sorted(path.name for path in (folder / name / "tmp").rglob("*") if path.is_file())
+
+            scratch = {name: scratch_of(name) for name in ("api", "worker-a", "worker-b")}
+            # Worker A's machine comes back: the worker starts again on its own disk.
+            processes.append(start_worker(doomed_host, doomed_env, folder / "a-again.log"))
+            scratch["worker-a restarted"] = scratch_of("worker-a")
             yield FleetRun(
                 url=url,
                 headers=headers,

@@ -77,6 +77,9 @@ def test_the_sweeper_leaves_no_object_that_no_row_names(fleet: FleetRun) -> None
     assert fleet.incomplete_uploads == []
 
 
-def test_the_living_leave_nothing_in_their_scratch_space(fleet: FleetRun) -> None:
-    print(fleet.scratch, fleet.swept, len(fleet.stored))
+def test_nothing_is_left_in_scratch_spaces_once_a_killed_worker_starts_again(fleet: FleetRun) -> None:
+    """The killed worker's half-made outputs stayed on its own disk, where no other process can
+    reach them; it clears them when it starts again, though its job was run again elsewhere."""
+    assert any(name.startswith("partial-") for name in fleet.scratch["worker-a"])
+    assert fleet.scratch["worker-a restarted"] == []
     assert fleet.scratch["api"] == [] and fleet.scratch["worker-b"] == []
