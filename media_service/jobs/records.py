@@ -281,6 +281,14 @@ def recover(
     return taken_back
 
 
+def running_among(session: Session, job_ids: Collection[int]) -> set[int]:
+    """Those of ``job_ids`` that are running now (by any worker)."""
+    if not job_ids:
+        return set()
+    rows = session.scalars(select(Job.id).where(Job.id.in_(list(job_ids)), Job.state == JobState.RUNNING))
+    return set(rows)
+
+
 def queued_jobs(session: Session) -> list[tuple[int, JobLane]]:
     """Every queued job with its lane, oldest first."""
     rows = session.execute(select(Job.id, Job.lane).where(Job.state == JobState.QUEUED).order_by(Job.id))
