@@ -347,6 +347,7 @@ class FleetRun:
     """What the fleet test saw, for its tests to judge; the API stays up for the browser."""
 
     url: str
+    players: dict[str, str]  # the API processes that serve files, by how they serve them
     headers: dict[str, str]
     isolated: bool  # each process in a network namespace with a host name of its own
     hosts: dict[str, Host]
@@ -569,6 +570,15 @@ def run_fleet(
             api_host = network.host("fleet-api")
             api, url = start_api(api_host, env_for(api_host, "api"), folder / "api.log")
             processes.append(api)
+            players = {"api": url}
+            if isinstance(store, ObjectStore):
+                # A second API process sends players to the store itself (presigned URLs).
+                redirect_host = network.host("fleet-api-redirect")
+                redirect_env = env_for(redirect_host, "api-redirect", s3_serve="redirect")
+                redirecting, players["redirect"] = start_api(
+                    redirect_host, redirect_env, folder / "api-r.log"
+                )
+                processes.append(redirecting)
             # The worker to be killed encodes slowly (a slow preset, honestly more work), so
             # that it is surely in the middle of a job when it dies; the other quickly.
             doomed_host, survivor_host = network.host("fleet-worker-a"), network.host("fleet-worker-b")
@@ -652,6 +662,7 @@ def run_fleet(
             scratch["worker-a restarted"] = scratch_of("worker-a")
             yield FleetRun(
                 url=url,
+                players=players,
                 headers=headers,
                 isolated=network.isolated,
                 hosts={"api": api_host, "a": doomed_host, "b": survivor_host},
