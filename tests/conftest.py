@@ -131,6 +131,14 @@ def s3_environment(server: SeaweedFS, bucket: str) -> dict[str, str]:
     }
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if S3_PASS:
+        skip = pytest.mark.skip(reason="about files on local disk; this pass stores in S3")
+        for item in items:
+            if "local_storage" in item.keywords:
+                item.add_marker(skip)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _s3_pass_session(request: pytest.FixtureRequest) -> Iterator[None]:
     """In the S3 pass: the environment names a bucket of the session's SeaweedFS (one for the

@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from helpers import running_service
 from media_service.config import Settings
 from media_service.services.cleanup import sweep_orphans
-from media_service.storage import StoredFileMissing, open_storage
+from media_service.storage import LocalStorage, StoredFileMissing, open_storage
 from media_service.storage.s3 import PART_BYTES, S3Storage
 from seaweedfs import SeaweedFS
 
@@ -153,8 +153,9 @@ def published(
         running = running_service(s3_settings(seaweedfs, bucket, tmp_path / "data", **overrides))
         client, auth = running.__enter__()
         services.append(running)
-        created = client.post("/api/media", json={"kind": "film", "title": "F", "published": True}, headers=auth)
-        stored = client.put(f"/api/media/{created.json()['id']}/file", content=film.read_bytes(), headers=auth)
+        fields = {"kind": "film", "title": "F", "published": True}
+        created = client.post("/api/media", json=fields, headers=auth).json()
+        stored = client.put(f"/api/media/{created['id']}/file", content=film.read_bytes(), headers=auth)
         assert stored.status_code == 201, stored.text
         return client, stored.json(), auth
 
@@ -236,3 +237,10 @@ def test_readiness_names_an_unreachable_store(seaweedfs: SeaweedFS, tmp_path: Pa
         answer = client.get("/readyz")
         assert answer.status_code == 503
         assert [p["field"] for p in answer.json()["error"]["problems"]] == ["storage"]
+
+
+def test_the_s3_pass_puts_the_app_fixtures_on_seaweedfs(client: TestClient) -> None:
+    """Under TOLK_TEST_STORAGE=s3 (scripts/test's second pass) the service the fixtures start
+    stores in a bucket of its own; otherwise on local disk."""
+    s3_pass = os.environ.get("TOLK_TEST_STORAGE") == "s3"
+    assert isinstance(client.app.state.storage, S3Storage if s3_pass else LocalStorage)
