@@ -244,3 +244,13 @@ def test_the_s3_pass_puts_the_app_fixtures_on_seaweedfs(client: TestClient) -> N
     stores in a bucket of its own; otherwise on local disk."""
     s3_pass = os.environ.get("TOLK_TEST_STORAGE") == "s3"
     assert isinstance(client.app.state.storage, S3Storage if s3_pass else LocalStorage)
+
+
+def test_the_doctor_checks_the_bucket(seaweedfs: SeaweedFS, bucket: str, tmp_path: Path) -> None:
+    from media_service.doctor import _check_object_storage
+
+    found = _check_object_storage(s3_settings(seaweedfs, bucket, tmp_path / "data"))
+    assert found is not None and found.ok and bucket in found.detail
+    missing = _check_object_storage(s3_settings(seaweedfs, "no-such-bucket", tmp_path / "data"))
+    assert missing is not None and not missing.ok
+    assert _check_object_storage(Settings(data_dir=tmp_path / "data", storage="local")) is None

@@ -37,7 +37,10 @@ def _watch(session: Session, storage: Storage) -> None:
         orphaned = finished.info.pop(_ON_COMMIT, [])
         stored = finished.info.pop(_ON_ROLLBACK, [])
         for key in orphaned if committed else stored:
-            storage.delete(key)
+            try:
+                storage.delete(key)
+            except Exception:  # a store out of reach: the change stands; the sweeper removes it later
+                log.exception("could not remove %s from storage; the orphan sweeper will", key)
         for key in stored:  # named by a committed row, or removed: no longer entering
             storage.settle(key)
 
