@@ -28,13 +28,15 @@ A film ordered as all four::
                                                   -> overlay -> split=2 -> signed
                                     [signer] --------^                  -> ass (beside signer) -> s+c
     [1:v] (-ss/-t: the offset window) -> crop -> scale to the signer's box -> key -> setpts -> fps
-    key:  format=yuv420p -> split -> extractplanes=u+v -> lut2 (alpha) -> scale to full size
-                                                       -> lut2 (despilled U), lut2 (despilled V)
-          -> mergeplanes (Y, U', V', alpha) = yuva420p
+    key:  format=yuv420p -> extractplanes=y+u+v (gray) -> lut2 (alpha) -> scale to full size
+                                                          -> lut2 (despilled U), lut2 (despilled V)
+          -> mergeplanes (Y, U', V', alpha) = yuva420p   (all gray in between: no conversion)
     [0:a] -> copied if AAC, else AAC per output
 
 The key is a lookup table on the chroma planes at chroma resolution (the finest colour detail
 a yuv420p recording has); on 2 cores it costs about a tenth of ffmpeg's ``chromakey`` filter.
+The graph runs in one thread (``-filter_complex_threads 1``) and the interpreter is decoded
+by one: slice and frame threads on pictures this small cost more CPU time than they save.
 """
 
 from __future__ import annotations
