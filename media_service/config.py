@@ -88,6 +88,34 @@ class Settings(BaseSettings):
         "'*' for any; default: none, same origin only",
     )
 
+    # Where stored files live (docs/deployment.md, "Object storage"): the data directory, or an
+    # S3-compatible store shared by the API processes and workers of a fleet.
+    storage: Literal["local", "s3"] = Field(
+        default="local",
+        description="Where files are stored: local (files under the data directory) or s3 (an "
+        "S3-compatible object store, TOLK_S3_*)",
+    )
+    s3_endpoint_url: str | None = Field(
+        default=None, description="URL of the S3 API (e.g. http://127.0.0.1:8333); default: AWS's"
+    )
+    s3_bucket: str = Field(default="", description="The bucket that holds Tolk's objects (storage=s3)")
+    s3_access_key_id: str | None = Field(
+        default=None, description="S3 access key; default: boto3's own lookup (environment, profile, role)"
+    )
+    s3_secret_access_key: str | None = Field(default=None, description="S3 secret key of the access key")
+    s3_region: str = Field(default="us-east-1", description="S3 region (signatures name it)")
+    s3_serve: Literal["proxy", "redirect"] = Field(
+        default="proxy",
+        description="How stored files reach clients: proxy (streamed through Tolk) or redirect (a "
+        "short-lived presigned URL of the store, which clients must be able to reach)",
+    )
+    s3_presign_seconds: int = Field(
+        default=300,
+        ge=10,
+        le=7 * 24 * 3600,
+        description="How long a presigned URL of s3_serve=redirect lasts",
+    )
+
     # Operations (docs/deployment.md): metrics, logs, a proxy in front.
     metrics: Literal["off", "loopback", "token"] = Field(
         default="off",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import socket
 import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -13,6 +15,7 @@ from fastapi.testclient import TestClient
 
 from helpers import running_service
 from media_service.config import Settings
+from seaweedfs import SeaweedFS, start_seaweedfs
 from transcode import synthetic
 from transcode.binary import ffmpeg_path
 
@@ -101,6 +104,16 @@ def song_with_cover(song: Path, made: Callable[..., Path]) -> Path:
 def interpreter(make_media: Callable[..., Path]) -> Path:
     """A 2 s 320x360 figure signing on green, no sound."""
     return make_media("interpreter")
+
+
+@pytest.fixture(scope="session")
+def seaweedfs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeaweedFS]:
+    """A SeaweedFS S3 server on loopback for this test session (``tests/seaweedfs.py``)."""
+    server = start_seaweedfs(tmp_path_factory.mktemp("seaweedfs"))
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 # The server's own database; each test session makes a database of its own beside it, so that
@@ -195,3 +208,40 @@ def upload(client: TestClient, auth: dict[str, str]) -> Callable[..., dict]:
         return response.json()
 
     return create_and_upload
+
+
+def _listening(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+@pytest.fixture(scope="session")
+def fleet(tmp_path_factory: pytest.TempPathFactory, make_media: Callable[..., Path]) -> Iterator[object]:
+    """The fleet test's run (tests/fleet.py): an API and two workers with data directories of
+    their own, one worker killed mid-job. Shared by tests/test_fleet.py and the browser's
+    tests/browser/test_fleet_in_chromium.py, which plays what it made. Until the S3 backend
+    is there, the stored files are one folder linked into each data directory (SharedFiles)."""
+    from fleet import Inputs, SharedFiles, run_fleet
+    from variant_helpers import CAPTIONS_VTT
+
+    missing = [what for what, port in (("PostgreSQL", 5432), ("Redis", 6379)) if not _listening(port)]
+    if missing:
+        message = f"{' and '.join(missing)} at 127.0.0.1 not reachable: the fleet needs both"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    seconds = 6.0
+    films = [(make_media("film", duration=seconds, tone_hz=hz), seconds) for hz in (440, 660, 880)]
+    descriptions = "WEBVTT\n\n00:00:01.000 --> 00:00:02.500\nEn röd bil kör förbi.\n".encode()
+    inputs = Inputs(
+        films=films,
+        interpreter=make_media("interpreter", duration=seconds),
+        captions=CAPTIONS_VTT,
+        descriptions=descriptions if shutil.which("espeak-ng") else None,
+    )
+    folder = tmp_path_factory.mktemp("fleet")
+    with run_fleet(folder, inputs, POSTGRES_SERVER_URL, SharedFiles(folder / "shared-files")) as run:
+        yield run

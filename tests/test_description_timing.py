@@ -20,8 +20,7 @@ from transcode.captions.model import format_seconds
 from transcode.runner import run_ffmpeg
 from transcode.safety import check_arguments
 from transcode.speech_spans import (
-    MIN_PAUSE_SECONDS,
-    SILENCE_LEVEL_DB,
+    IN_A_FILM,
     read_speech_spans,
     speech_detection_args,
 )
@@ -52,7 +51,7 @@ def test_the_arguments_band_pass_the_first_sound_and_write_the_silences_to_the_r
     graph = args[args.index("-filter_complex") + 1]
     assert graph.startswith("[0:a:0]")
     assert "highpass=f=200" in graph and "lowpass=f=3400" in graph
-    assert f"silencedetect=d={MIN_PAUSE_SECONDS:g}:noise={SILENCE_LEVEL_DB:g}dB" in graph
+    assert f"silencedetect=d={IN_A_FILM.min_pause_seconds:g}:noise={IN_A_FILM.level_db:g}dB" in graph
     assert "ametadata=file=/scratch/silences.txt:mode=print" in graph
     assert args[-3:] == ["-f", "null", "-"]
 
@@ -66,7 +65,7 @@ def test_the_report_is_read_as_the_stretches_between_silences() -> None:
     )
     assert read_speech_spans("", 4.0) == ((0, 4000),)  # no silence: sound throughout
     assert read_speech_spans("lavfi.silence_start=0\n", 4.0) == ()  # silent throughout
-    # A click shorter than MIN_SPEECH_MS is no speech; times past the end are cut to it.
+    # A click shorter than the film's min_speech_ms is no speech; times past the end are cut to it.
     clicks = "lavfi.silence_start=0\nlavfi.silence_end=1.0\nlavfi.silence_start=1.05\nlavfi.silence_end=9\n"
     assert read_speech_spans(clicks, 4.0) == ()
     assert read_speech_spans("lavfi.silence_start=nan\nlavfi.silence_start=inf\n", 1.0) == ((0, 1000),)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -257,6 +258,10 @@ def test_recovery_takes_back_jobs_of_dead_workers_only(tmp_path: Path, film: Pat
             "earlier life of this pid": records.WorkerIdentity(me.host, me.pid, "b" * 32),
             "alive here": records.WorkerIdentity(me.host, os.getppid(), "c" * 32),
             "elsewhere, beating": records.WorkerIdentity("elsewhere", 7, "d" * 32),
+            # A container on this machine, sharing its name: its pids are not this one's.
+            "beside, in a container": records.WorkerIdentity(
+                f"{socket.gethostname()} pid:[1]", dead_pid(), "h" * 32
+            ),
             "elsewhere, silent": records.WorkerIdentity("elsewhere", 8, "e" * 32),
             "dead, out of attempts": records.WorkerIdentity(me.host, dead_pid(), "f" * 32),
             "dead, cancel asked": records.WorkerIdentity(me.host, dead_pid(), "g" * 32),
@@ -292,6 +297,7 @@ def test_recovery_takes_back_jobs_of_dead_workers_only(tmp_path: Path, film: Pat
                 "earlier life of this pid": JobState.QUEUED,
                 "alive here": JobState.RUNNING,
                 "elsewhere, beating": JobState.RUNNING,
+                "beside, in a container": JobState.RUNNING,
                 "elsewhere, silent": JobState.QUEUED,
                 "dead, out of attempts": JobState.FAILED,
                 "dead, cancel asked": JobState.CANCELLED,

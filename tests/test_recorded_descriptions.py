@@ -26,6 +26,7 @@ from transcode.kinds import VariantKind
 from transcode.probe import probe
 from transcode.runner import run_ffmpeg
 from transcode.safety import check_arguments
+from transcode.speech_spans import IN_A_DESCRIPTION, read_speech_spans, speech_detection_args
 from transcode.variants import MediaFile, VariantJob, build_variants
 
 TONE_HZ = 6000
@@ -54,13 +55,17 @@ def test_speech_is_the_time_between_the_silences_the_report_lists() -> None:
         "frame:40 pts:0 pts_time:1.5\nlavfi.silence_end=1.5\nlavfi.silence_duration=1.5\n"
         "frame:90 pts:0 pts_time:3.9\nlavfi.silence_start=3.5\n"
     )
-    assert describe.read_speech(report, 6.0) == ((1.5, 3.5),)
+    assert read_speech_spans(report, 6.0, IN_A_DESCRIPTION) == ((1500, 3500),)
     # No silence at all: it speaks throughout; all silence: never.
-    assert describe.read_speech("", 4.0) == ((0.0, 4.0),)
-    assert describe.read_speech("lavfi.silence_start=0\n", 4.0) == ()
-    # A silence closed at the end and a click too short to count.
+    assert read_speech_spans("", 4.0, IN_A_DESCRIPTION) == ((0, 4000),)
+    assert read_speech_spans("lavfi.silence_start=0\n", 4.0, IN_A_DESCRIPTION) == ()
+    # A silence closed at the end and a click too short to count (under 50 ms in a recording).
     clicks = "lavfi.silence_start=0\nlavfi.silence_end=1.02\nlavfi.silence_start=1.04\nlavfi.silence_end=4\n"
-    assert describe.read_speech(clicks, 4.0) == ()
+    assert read_speech_spans(clicks, 4.0, IN_A_DESCRIPTION) == ()
+    # A 100 ms burst counts in a recording (made for the purpose), not in a film (150 ms).
+    burst = "lavfi.silence_start=0\nlavfi.silence_end=1.0\nlavfi.silence_start=1.1\n"
+    assert read_speech_spans(burst, 4.0, IN_A_DESCRIPTION) == ((1000, 1100),)
+    assert read_speech_spans(burst, 4.0) == ()
 
 
 def test_a_recording_plays_from_the_start_and_ducks_where_it_speaks() -> None:
@@ -74,10 +79,11 @@ def test_a_recording_plays_from_the_start_and_ducks_where_it_speaks() -> None:
 
 
 def test_the_silence_finder_reads_the_recording_with_the_allow_lists(tmp_path: Path) -> None:
-    args = describe.silence_args(tmp_path / "r.wav", tmp_path / "report.txt")
+    args = speech_detection_args(tmp_path / "r.wav", tmp_path / "report.txt", IN_A_DESCRIPTION)
     check_arguments(args)
     graph = args[args.index("-filter_complex") + 1]
     assert "silencedetect=d=0.3:noise=-40dB" in graph and "ametadata" in graph
+    assert "highpass" not in graph  # a describer's recording is not band-passed like a film
 
 
 def _facts(duration: float) -> MediaFacts:
@@ -129,9 +135,9 @@ def test_silences_are_found_in_a_real_recording_through_the_runner(
     recording: Path, ffmpeg: str, tmp_path: Path
 ) -> None:
     report = tmp_path / "silences.txt"
-    run_ffmpeg(describe.silence_args(recording, report), ffmpeg=ffmpeg, timeout=60)
-    (speech,) = describe.read_speech(report.read_text(), probe(recording).duration)
-    assert speech == pytest.approx(SPEAKS, abs=0.05)
+    run_ffmpeg(speech_detection_args(recording, report, IN_A_DESCRIPTION), ffmpeg=ffmpeg, timeout=60)
+    (speech,) = read_speech_spans(report.read_text(), probe(recording).duration, IN_A_DESCRIPTION)
+    assert tuple(ms / 1000 for ms in speech) == pytest.approx(SPEAKS, abs=0.05)
 
 
 # --- uploaded, mixed by the job, outdated, removed --------------------------------------------

@@ -272,12 +272,9 @@ def read_loudness(report_text: str) -> float | None:
 # --- a recorded description ------------------------------------------------------------------
 # An editor may upload a describer's recording instead of text: one sound file timed to the
 # film (its time 0 is the film's). The programme is ducked while the recording speaks, found
-# by ``silencedetect`` on the recording itself, so the ducking follows the describer's voice
-# exactly as it does a voiced cue; the mix is then the same ``described_sound``.
-
-SILENCE_NOISE_DB = -40.0  # quieter than this is the describer not speaking (room tone stays out)
-SILENCE_MIN_SECONDS = 0.3  # pauses shorter than this are breaths inside one description
-SPEECH_MIN_SECONDS = 0.05  # shorter bursts (a click) duck nothing
+# on the recording itself (transcode.speech_spans, ``IN_A_DESCRIPTION``), so the ducking
+# follows the describer's voice exactly as it does a voiced cue; the mix is then the same
+# ``described_sound``.
 
 
 @dataclass(frozen=True)
@@ -288,46 +285,6 @@ class RecordedDescription:
     duration: float
     speech: tuple[tuple[float, float], ...]
     gain_db: float = 0.0
-
-
-def silence_args(recording: Path, report: Path) -> list[str]:
-    """ffmpeg arguments that find the silences of ``recording`` (``silencedetect``), written as
-    frame metadata to ``report`` (``ametadata``: the runner keeps no log); ``read_speech``
-    turns the report into the stretches where it speaks."""
-    detected = (
-        ffmpeg.input(file_url(recording), **input_options())
-        .audio.filter("silencedetect", noise=f"{SILENCE_NOISE_DB:g}dB", d=f"{SILENCE_MIN_SECONDS:g}")
-        .filter("ametadata", mode="print", file=str(report))
-    )
-    return ["-hide_banner", "-nostdin", "-y", *ffmpeg.output(detected, "-", f="null").get_args()]
-
-
-_SILENCE = re.compile(r"lavfi\.silence_(start|end)=(-?[0-9.]+)")
-
-
-def read_speech(report_text: str, duration: float) -> tuple[tuple[float, float], ...]:
-    """Where the recording speaks (seconds, sorted): the time between the silences a
-    ``silence_args`` report lists, within ``duration``; a silence left open runs to the end."""
-    silences: list[tuple[float, float]] = []
-    opened: float | None = None
-    for which, value in _SILENCE.findall(report_text):
-        at = min(max(float(value), 0.0), duration)
-        if which == "start":
-            opened = at if opened is None else opened
-        elif opened is not None:
-            silences.append((opened, at))
-            opened = None
-    if opened is not None:
-        silences.append((opened, duration))
-    speech: list[tuple[float, float]] = []
-    cursor = 0.0
-    for start, end in sorted(silences):
-        if start - cursor >= SPEECH_MIN_SECONDS:
-            speech.append((round(cursor, 3), round(start, 3)))
-        cursor = max(cursor, end)
-    if duration - cursor >= SPEECH_MIN_SECONDS:
-        speech.append((round(cursor, 3), round(duration, 3)))
-    return tuple(speech)
 
 
 def plan_recording(

@@ -7,6 +7,7 @@ module is what both sides share, so the job machinery never imports the services
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 import threading
@@ -112,6 +113,14 @@ Handlers = Mapping[str, Handler]
 
 def _job_marker(job_id: int) -> str:
     return f".job{job_id}"
+
+
+_MARKED = re.compile(r"\.job(\d+)[.-]")
+
+
+def jobs_in_scratch(storage: Storage) -> set[int]:
+    """The jobs whose files or folders are in the scratch space now."""
+    return {int(match[1]) for path in storage.scratch.iterdir() if (match := _MARKED.search(path.name))}
 
 
 def remove_job_scratch(storage: Storage, job_id: int) -> None:

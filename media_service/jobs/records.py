@@ -40,11 +40,22 @@ class WorkerIdentity:
 _process_tokens: dict[int, str] = {}
 
 
+def _host() -> str:
+    """This host's name, with the process-id namespace this process lives in where there is one
+    (Linux). Containers on one machine may share its name (host networking) but never each
+    other's process ids: a worker's pid is looked up only where it means the same process."""
+    name = socket.gethostname()
+    try:
+        return f"{name} {os.readlink('/proc/self/ns/pid')}"
+    except OSError:
+        return name
+
+
 def this_process() -> WorkerIdentity:
     """The identity of the calling process (a forked child gets its own)."""
     pid = os.getpid()
     token = _process_tokens.setdefault(pid, secrets.token_hex(16))
-    return WorkerIdentity(socket.gethostname(), pid, token)
+    return WorkerIdentity(_host(), pid, token)
 
 
 class Beat(enum.Enum):
@@ -243,7 +254,8 @@ def _process_alive(pid: int) -> bool:
 
 
 def _worker_gone(job: Job, me: WorkerIdentity) -> bool:
-    """True when the job's worker was a process on this host that no longer runs."""
+    """True when the job's worker was a process on this host (and in this process-id namespace)
+    that no longer runs."""
     if job.worker_host != me.host or job.worker_pid is None:
         return False
     if job.worker_pid == me.pid:
@@ -279,6 +291,14 @@ def recover(
         if done:
             taken_back[job.id] = state
     return taken_back
+
+
+def running_among(session: Session, job_ids: Collection[int]) -> set[int]:
+    """Those of ``job_ids`` that are running now (by any worker)."""
+    if not job_ids:
+        return set()
+    rows = session.scalars(select(Job.id).where(Job.id.in_(list(job_ids)), Job.state == JobState.RUNNING))
+    return set(rows)
 
 
 def queued_jobs(session: Session) -> list[tuple[int, JobLane]]:

@@ -29,6 +29,7 @@ from media_service.jobs.context import (
     JobContext,
     JobInterrupted,
     UnrunnableJob,
+    jobs_in_scratch,
     remove_job_scratch,
 )
 from media_service.jobs.queue import JobQueue
@@ -208,6 +209,19 @@ class JobRunner:
             remove_job_scratch(self.storage, job_id)
         return [job_id for job_id, state in taken_back.items() if state is JobState.QUEUED]
 
+    def clear_leftover_scratch(self) -> int:
+        """Remove what dead processes left in this worker's scratch space: their partial files,
+        and the files and folders of jobs that no one runs now (a job a killed worker had was run
+        again elsewhere, whose recovery could not reach this disk); returns how many went."""
+        removed = self.storage.clear_abandoned_scratch()
+        # Listed before the states are read: a job claimed meanwhile is running, so spared.
+        marked = jobs_in_scratch(self.storage)
+        with session_scope(self.sessions) as session:
+            ended = marked - records.running_among(session, marked)
+        for job_id in ended:
+            remove_job_scratch(self.storage, job_id)
+        return removed + len(ended)
+
     def enqueue_waiting(self) -> int:
         """Enqueue every queued job again, each in its lane (the queue may have lost them);
         returns how many."""
@@ -269,6 +283,8 @@ class WorkerPool:
         requeued = self.runner.recover()
         if requeued:
             log.warning("jobs %s were interrupted by a stopped worker and run again", requeued)
+        if cleared := self.runner.clear_leftover_scratch():
+            log.warning("removed %d scratch files and folders that stopped workers left", cleared)
         self.runner.enqueue_waiting()
         for consumer in self.consumers.values():
             consumer.start()
@@ -289,6 +305,7 @@ class WorkerPool:
         while not self.runner.stopping.wait(interval):
             try:
                 self.runner.enqueue_again(self.runner.recover())
+                self.runner.clear_leftover_scratch()
                 if self.queue.is_idle():
                     self.runner.enqueue_waiting()
             except Exception:

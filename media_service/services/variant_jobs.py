@@ -37,11 +37,12 @@ from media_service.services.made_from import layout_record
 from media_service.storage import Storage, sha256_of
 from transcode import variants as builder
 from transcode.captions import Cue, parse_captions
-from transcode.describe import RecordedDescription, VoicedDescription, read_speech, silence_args
+from transcode.describe import RecordedDescription, VoicedDescription
 from transcode.facts import MediaFacts
 from transcode.layout import InterpreterLayout
 from transcode.probe import ProbeError, probe
 from transcode.runner import run_ffmpeg
+from transcode.speech_spans import IN_A_DESCRIPTION, read_speech_spans, speech_detection_args
 
 SOURCE_REPLACED = "the film or song this job was ordered for has been replaced or removed"
 
@@ -274,9 +275,15 @@ def _recorded_description(context: JobContext, inputs: _Inputs, work_dir: Path) 
         return None
     context.check_cancelled()
     report = work_dir / "recording-silences.txt"
-    run_ffmpeg(silence_args(recording.path, report), ffmpeg=context.ffmpeg, timeout=context.timeout)
+    run_ffmpeg(
+        speech_detection_args(recording.path, report, IN_A_DESCRIPTION),
+        ffmpeg=context.ffmpeg,
+        timeout=context.timeout,
+    )
     duration = recording.facts.duration
-    speech = read_speech(report.read_text(encoding="utf-8", errors="replace"), duration)
+    found = report.read_text(encoding="utf-8", errors="replace")
+    spans = read_speech_spans(found, duration, IN_A_DESCRIPTION)
+    speech = tuple((start / 1000, end / 1000) for start, end in spans)
     programme = inputs.source.path if inputs.source.facts.audio is not None else None
     gain = voice_gain(programme, [recording.path], work_dir, ffmpeg=context.ffmpeg, timeout=context.timeout)
     return RecordedDescription(recording.path, duration, speech, gain)
