@@ -37,7 +37,7 @@ from bench.live_server import TOLK, free_port, operator_token, stop_serving
 from media_service.config import Settings
 from media_service.db import make_engine, make_session_factory
 from media_service.models import Job
-from media_service.storage import Storage
+from media_service.storage import LocalStorage, Storage, open_storage
 from seaweedfs import SeaweedFS
 from transcode.kinds import VariantKind
 
@@ -393,7 +393,7 @@ class SharedFiles:
 
     def keys(self) -> list[str]:
         return sorted(
-            key for key, _entered in Storage(self.folder, self.folder.parent / "k").keys_with_times()
+            key for key, _entered in LocalStorage(self.folder, self.folder.parent / "k").keys_with_times()
         )
 
     def incomplete_uploads(self) -> list[str]:
@@ -474,10 +474,6 @@ def _url_on(url: str, host: Host) -> str:
 
 
 def _storage_of(settings: Settings) -> Storage:
-    try:
-        from media_service.storage import open_storage  # type: ignore[attr-defined]
-    except ImportError:  # before object storage: files under the data directory only
-        return Storage(settings.files_dir, settings.scratch_dir)
     return open_storage(settings)
 
 

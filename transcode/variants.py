@@ -28,13 +28,15 @@ A film ordered as all four::
                                                   -> overlay -> split=2 -> signed
                                     [signer] --------^                  -> ass (beside signer) -> s+c
     [1:v] (-ss/-t: the offset window) -> crop -> scale to the signer's box -> key -> setpts -> fps
-    key:  format=yuv420p -> split -> extractplanes=u+v -> lut2 (alpha) -> scale to full size
-                                                       -> lut2 (despilled U), lut2 (despilled V)
-          -> mergeplanes (Y, U', V', alpha) = yuva420p
+    key:  format=yuv420p -> extractplanes=y+u+v (gray) -> lut2 (alpha) -> scale to full size
+                                                          -> lut2 (despilled U), lut2 (despilled V)
+          -> mergeplanes (Y, U', V', alpha) = yuva420p   (all gray in between: no conversion)
     [0:a] -> copied if AAC, else AAC per output
 
 The key is a lookup table on the chroma planes at chroma resolution (the finest colour detail
 a yuv420p recording has); on 2 cores it costs about a tenth of ffmpeg's ``chromakey`` filter.
+The graph runs in one thread (``-filter_complex_threads 1``) and the interpreter is decoded
+by one: slice and frame threads on pictures this small cost more CPU time than they save.
 """
 
 from __future__ import annotations
@@ -84,6 +86,11 @@ CAPTION_OUTLINE_COLOUR = "yellow"
 # difference of two (U, V) pairs, 255 * sqrt(2), is 1.
 _CHROMA_SCALE = 255 * math.sqrt(2)
 _GLOBAL_ARGS = ["-hide_banner", "-nostdin", "-y"]
+# The filter graphs work on small pictures (a signer's box, caption boxes): slicing each frame
+# between threads cost more in handing over than it saved (about 0.1 CPU s per minute of
+# film, bench/variants.py). The graph still runs in a thread of its own beside the decoders
+# and the encoders.
+_GRAPH_THREADS = ["-filter_complex_threads", "1"]
 
 Stream = Any  # an ffmpeg-python stream (the library has no type hints)
 
@@ -223,7 +230,9 @@ def build_variants(job: VariantJob) -> VariantPlan:
         if with_signer:
             assert job.interpreter is not None and signer_box is not None
             window = interpreter_window(facts.duration, job.interpreter.facts.duration, job.layout.offset)
-            recording = _open(job.interpreter.path, skip=window.skip, length=window.length)
+            # One decoding thread: the recording is shown small, and a decoder's frame threads
+            # cost CPU time to hand frames over while x264 keeps every core busy anyway.
+            recording = _open(job.interpreter.path, skip=window.skip, length=window.length, threads=1)
             signer = _signer(
                 recording,
                 job.interpreter.facts,
@@ -251,7 +260,7 @@ def build_variants(job: VariantJob) -> VariantPlan:
         else _remuxed_output(source_input, facts, path, job.encoder, sounds.get(kind))
         for kind, path in outputs.items()
     ]
-    args = _GLOBAL_ARGS + ffmpeg.merge_outputs(*rendered).get_args()
+    args = _GLOBAL_ARGS + _GRAPH_THREADS + ffmpeg.merge_outputs(*rendered).get_args()
     longest = max([facts.duration, *(plan.duration for plan in plans)])
     return VariantPlan(args, caption_files, longest)
 
@@ -399,10 +408,18 @@ def _check_cover(cover: MediaFile | None) -> None:
 
 
 def _open(
-    path: Path, *, skip: float = 0.0, length: float | None = None, demuxer: str | None = None
+    path: Path,
+    *,
+    skip: float = 0.0,
+    length: float | None = None,
+    demuxer: str | None = None,
+    threads: int | None = None,
 ) -> Stream:
-    """An input of user media (file protocol, known demuxers only), optionally a window."""
+    """An input of user media (file protocol, known demuxers only), optionally a window, and
+    optionally decoded by ``threads`` threads."""
     options: dict[str, Any] = dict(input_options())
+    if threads is not None:
+        options["threads"] = threads
     if skip > 0:
         options["ss"] = f"{skip:.3f}"  # input seeking: accurate, and skips the decoding
     if length is not None:
@@ -562,21 +579,27 @@ def _keyed(signer: Stream, key: ChromaKey, box: Box) -> Stream:
     Lookup tables on the U and V planes (``lut2``: 256x256 entries, computed once): alpha
     from the distance to the key colour, scaled up to the luma size; despill removes the
     part of each colour that points towards the key's hue.
+
+    Every plane stays ``gray`` from ``extractplanes`` to ``mergeplanes``: mergeplanes wants
+    one format on all its inputs, so a yuv420p picture among them made ffmpeg convert each
+    chroma plane to yuv420p (full to limited range: the colours came out faded, at twice
+    the cost of the key itself).
     """
-    picture, for_mask = _fan_out(signer.filter("format", "yuv420p"), 2)
-    planes = for_mask.filter_multi_output("extractplanes", "u+v")
-    copies = 3 if key.despill > 0 else 1
-    u_planes, v_planes = _fan_out(planes[0], copies), _fan_out(planes[1], copies)
+    planes = signer.filter("format", "yuv420p").filter_multi_output("extractplanes", "y+u+v")
+    # Each chroma plane feeds the alpha and then either its despill table or the merge as it is.
+    copies = 3 if key.despill > 0 else 2
+    u_planes, v_planes = _fan_out(planes[1], copies), _fan_out(planes[2], copies)
     alpha = ffmpeg.filter([u_planes[0], v_planes[0]], "lut2", c0=_alpha_expression(key))
     alpha = alpha.filter("scale", box.width, box.height, flags="bilinear")
     if key.despill == 0:
-        return ffmpeg.filter([picture, alpha], "alphamerge")
-    new_u, new_v = (
-        ffmpeg.filter([u, v], "lut2", c0=expression)
-        for u, v, expression in zip(u_planes[1:], v_planes[1:], _despill_expressions(key), strict=True)
-    )
+        new_u, new_v = u_planes[1], v_planes[1]
+    else:
+        new_u, new_v = (
+            ffmpeg.filter([u, v], "lut2", c0=expression)
+            for u, v, expression in zip(u_planes[1:], v_planes[1:], _despill_expressions(key), strict=True)
+        )
     return ffmpeg.filter(
-        [picture, new_u, new_v, alpha],
+        [planes[0], new_u, new_v, alpha],
         "mergeplanes",
         format="yuva420p",
         map0s=0,

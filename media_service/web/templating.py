@@ -32,6 +32,9 @@ from media_service.web.views import picture_aspect, player_view
 UPLOAD_CHUNK_BYTES = 8 * 1024 * 1024
 
 templates = Jinja2Templates(directory=PROJECT_ROOT / "templates")
+# Templates are part of the release: checking every template's file time on every page (a
+# stat per template and include) bought nothing but a restart's worth of convenience.
+templates.env.auto_reload = False
 
 
 def format_duration(seconds: float | None) -> str:
