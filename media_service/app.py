@@ -54,7 +54,7 @@ from media_service.services.accounts import LoginThrottle
 from media_service.services.embed import frame_ancestors_directive
 from media_service.services.housekeeping import Housekeeping
 from media_service.services.housekeeping import stop as stop_housekeeping
-from media_service.storage import Storage
+from media_service.storage import open_storage
 from media_service.upload_slots import UploadSlots
 from media_service.web import editor as editor_routes
 from media_service.web import embed as embed_routes
@@ -215,7 +215,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = make_engine(settings.resolved_database_url)
     app.state.sessions = make_session_factory(app.state.engine)
-    app.state.storage = Storage(settings.files_dir, settings.scratch_dir)
+    app.state.storage = open_storage(settings)
     app.state.job_queue = JobQueue(settings)
     app.state.job_handlers = job_handlers()
     app.state.login_throttle = LoginThrottle.for_settings(settings)

@@ -24,7 +24,7 @@ from media_service.errors import ServiceError
 from media_service.logs import log_config
 from media_service.models import JobState, User, UserRole
 from media_service.services import accounts, audit
-from media_service.storage import Storage
+from media_service.storage import Storage, open_storage
 
 # The web app, the job system, the demo and the doctor are imported by the commands that use
 # them: account commands then start in a fraction of the time (no FastAPI, no ffmpeg code).
@@ -45,7 +45,7 @@ def _open(settings: Settings) -> tuple[sessionmaker[Session], Storage]:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     migrate(settings.resolved_database_url)
     sessions = make_session_factory(make_engine(settings.resolved_database_url))
-    return sessions, Storage(settings.files_dir, settings.scratch_dir)
+    return sessions, open_storage(settings)
 
 
 def serve(args: argparse.Namespace) -> int:

@@ -12,6 +12,7 @@ from media_service.config import Settings
 from media_service.db import make_engine
 from media_service.services import speech
 from media_service.speech import model as speech_model
+from media_service.storage import open_storage
 from transcode.binary import ffmpeg_path, ffmpeg_version
 
 
@@ -60,6 +61,18 @@ def _check_data_dir(settings: Settings) -> Check:
         return Check("data directory", False, f"{settings.data_dir}: {error}")
 
 
+def _check_object_storage(settings: Settings) -> Check | None:
+    """With ``TOLK_STORAGE=s3``: whether the bucket answers with these credentials."""
+    if settings.storage != "s3":
+        return None
+    where = f"s3://{settings.s3_bucket} at {settings.s3_endpoint_url or 'AWS'}"
+    try:
+        open_storage(settings).check()
+        return Check("object storage", True, where)
+    except Exception as error:
+        return Check("object storage", False, f"{where}: {type(error).__name__}: {error}")
+
+
 def _check_speech(settings: Settings) -> Check:
     """The speech recognition model: which, where, how large, and whether it loads. Captions
     from speech need it; everything else works without it, so its absence is said, not hidden."""
@@ -74,10 +87,12 @@ def _check_speech(settings: Settings) -> Check:
 
 def run_checks(settings: Settings) -> list[Check]:
     """Every check, in the order an operator would fix them."""
-    return [
+    checks = [
         _check_ffmpeg(settings),
         _check_pyav(),
         _check_database(settings),
         _check_data_dir(settings),
+        _check_object_storage(settings),
         _check_speech(settings),
     ]
+    return [check for check in checks if check is not None]

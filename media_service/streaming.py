@@ -12,6 +12,13 @@ coalesced into one; one range left is a plain 206 with Content-Range, several ar
 ``multipart/byteranges`` answer with the parts in the order the client asked for them; a
 request for more than ``MAX_PARTS`` separate parts is served whole (200), as 14.2 allows for "a
 set of many small ranges".
+
+``serve_stored`` serves a file by its storage key the same way from either backend: a local
+file is read directly; an object in S3 is streamed chunk by chunk (each range a ranged GET of
+its own, read in a worker thread: never a whole object in memory), or, with
+``TOLK_S3_SERVE=redirect``, a GET is answered 307 to a short-lived presigned URL once the access
+check and the preconditions are passed (HEAD is answered here either way). Size and times come
+from the object's HEAD, so ETag and Last-Modified are made as for a local file.
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ import logging
 import os
 import re
 import secrets
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import formatdate, parsedate_to_datetime
@@ -34,6 +41,7 @@ from starlette.responses import StreamingResponse
 
 from media_service.errors import NotFound, PreconditionFailed, RangeNotSatisfiable
 from media_service.metrics import SERVED_BYTES
+from media_service.storage import CHUNK_BYTES, Storage, StoredFileMissing
 
 log = logging.getLogger("tolk")
 
@@ -45,10 +53,8 @@ PRIVATE = "private, no-cache"
 # playlists (which an unpublished item stops serving) briefly.
 SEGMENT_PUBLIC = "public, max-age=31536000, immutable"
 PLAYLIST_PUBLIC = "public, max-age=10"
-# Each chunk costs a hop to a thread and back and a pass through every middleware's send:
-# 512 KiB chunks cut the server's CPU time per GB sent by 2.5-3 x against 64 KiB ones
-# (bench/serving.py), at up to 512 KiB held per open stream.
-CHUNK_BYTES = 512 * 1024
+# A redirect to a presigned URL is good only while the URL lasts: never cached.
+REDIRECT_CACHING = "private, no-store"
 MAX_PARTS = 50
 # A longer Range header is a broken client or an attack (14.2); it is ignored, not parsed.
 MAX_RANGE_HEADER = 4096
@@ -84,12 +90,15 @@ class Validators:
 
     @classmethod
     def of(cls, stat_result: os.stat_result) -> Validators:
+        return cls.of_times(stat_result.st_mtime, stat_result.st_size)
+
+    @classmethod
+    def of_times(cls, modified: float, size: int) -> Validators:
         # As Starlette made them (so clients' cached tags stay valid): a stored file never
-        # changes under its key, so its mtime and size name one representation.
-        base = f"{stat_result.st_mtime}-{stat_result.st_size}"
+        # changes under its key, so its time in storage and size name one representation.
+        base = f"{modified}-{size}"
         tag = hashlib.md5(base.encode(), usedforsecurity=False).hexdigest()
-        modified = datetime.fromtimestamp(int(stat_result.st_mtime), UTC)
-        return cls(f'"{tag}"', modified)
+        return cls(f'"{tag}"', datetime.fromtimestamp(int(modified), UTC))
 
     @property
     def last_modified_header(self) -> str:
@@ -254,9 +263,31 @@ async def _read(path: Path, parts: list[tuple[bytes, ByteRange]], trailer: bytes
         yield trailer
 
 
+async def _read_stored(
+    storage: Storage, key: str, parts: list[tuple[bytes, ByteRange]], trailer: bytes
+) -> AsyncIterator[bytes]:
+    for prefix, byte_range in parts:
+        if prefix:
+            yield prefix
+        chunks = storage.read_range(key, byte_range.first, byte_range.last)
+        try:
+            # Each chunk is read in a worker thread: the event loop never waits on the store.
+            while (chunk := await anyio.to_thread.run_sync(next, chunks, None)) is not None:
+                SERVED_BYTES.inc(len(chunk))
+                yield chunk
+        finally:
+            chunks.close()  # a client gone mid-way: the store's connection is let go
+    if trailer:
+        yield trailer
+
+
+# What streams the chosen parts (with their multipart headers) and the closing trailer.
+_Reader = Callable[[list[tuple[bytes, ByteRange]], bytes], AsyncIterator[bytes]]
+
+
 def _body_response(
     request: Request,
-    path: Path,
+    reader: _Reader,
     status_code: int,
     headers: dict[str, str],
     parts: list[tuple[bytes, ByteRange]],
@@ -266,7 +297,13 @@ def _body_response(
     if request.method == "HEAD":
         # 9.3.2: the same header fields as GET, no content.
         return Response(status_code=status_code, headers=headers)
-    return StreamingResponse(_read(path, parts, trailer), status_code=status_code, headers=headers)
+    return StreamingResponse(reader(parts, trailer), status_code=status_code, headers=headers)
+
+
+def _missing(where: str, error: Exception) -> NotFound:
+    # A row whose file is gone (removed by hand, a lost disk or bucket): the client gets a 404.
+    log.error("stored file missing: %s", where)
+    return NotFound("the file is missing from storage")
 
 
 def serve_file(
@@ -278,8 +315,8 @@ def serve_file(
     download_name: str | None = None,
     public_caching: str = PUBLIC,
 ) -> Response:
-    """The answer for ``path`` to a GET or HEAD: 200, 206 (one range or multipart/byteranges),
-    304, 412 or 416, by RFC 9110.
+    """The answer for the local file ``path`` to a GET or HEAD: 200, 206 (one range or
+    multipart/byteranges), 304, 412 or 416, by RFC 9110.
 
     Every stored file may be read from any origin (captions and media for embedding sites'
     players); private files are still only served to editors by the caller.
@@ -287,17 +324,94 @@ def serve_file(
     try:
         stat_result = path.stat()
     except FileNotFoundError as error:
-        # A row whose file is gone (removed by hand, a lost disk): the client gets a 404.
-        log.error("stored file missing: %s", path)
-        raise NotFound("the file is missing from storage") from error
-    size = stat_result.st_size
-    validators = Validators.of(stat_result)
-    headers = {
+        raise _missing(str(path), error) from error
+    return _serve(
+        request,
+        stat_result.st_size,
+        Validators.of(stat_result),
+        lambda parts, trailer: _read(path, parts, trailer),
+        content_type,
+        public=public,
+        download_name=download_name,
+        public_caching=public_caching,
+    )
+
+
+def serve_stored(
+    request: Request,
+    storage: Storage,
+    key: str,
+    content_type: str,
+    *,
+    public: bool,
+    download_name: str | None = None,
+    public_caching: str = PUBLIC,
+    may_redirect: bool = True,
+) -> Response:
+    """The answer for the stored file at ``key``, as ``serve_file`` gives for a local file,
+    from whichever backend holds it. A GET may be redirected to the store itself (when the
+    storage serves by redirect and ``may_redirect``: not for playlists, whose relative URLs
+    must resolve against Tolk's, nor for what needs Tolk's own headers)."""
+    try:
+        found = storage.stat(key)
+    except StoredFileMissing as error:
+        raise _missing(key, error) from error
+    validators = Validators.of_times(found.modified, found.size)
+    if found.path is not None:
+        path = found.path
+        reader: _Reader = lambda parts, trailer: _read(path, parts, trailer)  # noqa: E731
+    else:
+        reader = lambda parts, trailer: _read_stored(storage, key, parts, trailer)  # noqa: E731
+    caching = public_caching if public else PRIVATE
+    if may_redirect and request.method == "GET":
+        url = storage.redirect_url(
+            key, content_type=content_type, cache_control=caching, download_name=download_name
+        )
+        if url is not None:
+            headers = _validator_headers(validators, caching)
+            status, _ = evaluate_preconditions(request.headers, request.method, validators)
+            if status == Precondition.NOT_MODIFIED:
+                return Response(status_code=304, headers=headers)
+            if status == Precondition.FAILED:
+                raise PreconditionFailed(
+                    "the file does not match the request's If-Match or If-Unmodified-Since"
+                )
+            return Response(
+                status_code=307, headers={"location": url, "cache-control": REDIRECT_CACHING, **_CORS}
+            )
+    return _serve(
+        request,
+        found.size,
+        validators,
+        reader,
+        content_type,
+        public=public,
+        download_name=download_name,
+        public_caching=public_caching,
+    )
+
+
+def _validator_headers(validators: Validators, caching: str) -> dict[str, str]:
+    return {
         "etag": validators.etag,
         "last-modified": validators.last_modified_header,
-        "cache-control": public_caching if public else PRIVATE,
+        "cache-control": caching,
         **_CORS,
     }
+
+
+def _serve(
+    request: Request,
+    size: int,
+    validators: Validators,
+    reader: _Reader,
+    content_type: str,
+    *,
+    public: bool,
+    download_name: str | None,
+    public_caching: str,
+) -> Response:
+    headers = _validator_headers(validators, public_caching if public else PRIVATE)
     status, use_range = evaluate_preconditions(request.headers, request.method, validators)
     if status == Precondition.NOT_MODIFIED:
         return Response(status_code=304, headers=headers)
@@ -316,12 +430,12 @@ def serve_file(
     whole = ByteRange(0, size - 1)
     if not ranges:
         headers["content-type"] = content_type
-        return _body_response(request, path, 200, headers, [(b"", whole)] if size else [])
+        return _body_response(request, reader, 200, headers, [(b"", whole)] if size else [])
     if len(ranges) == 1:
         (only,) = ranges
         headers["content-type"] = content_type
         headers["content-range"] = f"bytes {only.first}-{only.last}/{size}"
-        return _body_response(request, path, 206, headers, [(b"", only)])
+        return _body_response(request, reader, 206, headers, [(b"", only)])
     # 14.6: multipart/byteranges, each part with its own Content-Type and Content-Range.
     boundary = secrets.token_hex(16)
     headers["content-type"] = f"multipart/byteranges; boundary={boundary}"
@@ -333,7 +447,7 @@ def serve_file(
             + f"Content-Range: bytes {byte_range.first}-{byte_range.last}/{size}\r\n\r\n"
         )
         parts.append((part_header.encode("latin-1"), byte_range))
-    return _body_response(request, path, 206, headers, parts, f"\r\n--{boundary}--\r\n".encode("latin-1"))
+    return _body_response(request, reader, 206, headers, parts, f"\r\n--{boundary}--\r\n".encode("latin-1"))
 
 
 def _attachment(name: str) -> str:

@@ -116,6 +116,61 @@ def seaweedfs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeaweedFS]:
         server.stop()
 
 
+# TOLK_TEST_STORAGE=s3 (scripts/test's second pass): every Settings the tests make, and every
+# service process they start, stores in SeaweedFS, through the TOLK_S3_* environment.
+S3_PASS = os.environ.get("TOLK_TEST_STORAGE", "local") == "s3"
+
+
+def s3_environment(server: SeaweedFS, bucket: str) -> dict[str, str]:
+    """The TOLK_* variables that put a Tolk on ``bucket`` of ``server``."""
+    return {
+        "TOLK_STORAGE": "s3",
+        "TOLK_S3_ENDPOINT_URL": server.endpoint_url,
+        "TOLK_S3_BUCKET": bucket,
+        "TOLK_S3_ACCESS_KEY_ID": server.access_key_id,
+        "TOLK_S3_SECRET_ACCESS_KEY": server.secret_access_key,
+        "TOLK_S3_REGION": server.region,
+    }
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if S3_PASS:
+        skip = pytest.mark.skip(reason="about files on local disk; this pass stores in S3")
+        for item in items:
+            if "local_storage" in item.keywords:
+                item.add_marker(skip)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _s3_pass_session(request: pytest.FixtureRequest) -> Iterator[None]:
+    """In the S3 pass: the environment names a bucket of the session's SeaweedFS (one for the
+    fixtures shared by a module or session; each test gets a fresh one, below)."""
+    if not S3_PASS:
+        yield
+        return
+    server: SeaweedFS = request.getfixturevalue("seaweedfs")
+    saved = dict(os.environ)
+    os.environ.update(s3_environment(server, server.make_bucket()))
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+@pytest.fixture(autouse=True)
+def _s3_pass_bucket(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """In the S3 pass: a fresh bucket for each test, dropped after it."""
+    if not S3_PASS:
+        yield
+        return
+    server: SeaweedFS = request.getfixturevalue("seaweedfs")
+    bucket = server.make_bucket()
+    monkeypatch.setenv("TOLK_S3_BUCKET", bucket)
+    yield
+    server.drop_bucket(bucket)
+
+
 # The server's own database; each test session makes a database of its own beside it, so that
 # two runs at once (two developers, a benchmark) never reset each other's tables.
 POSTGRES_SERVER_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -219,12 +274,14 @@ def _listening(port: int) -> bool:
 
 
 @pytest.fixture(scope="session")
-def fleet(tmp_path_factory: pytest.TempPathFactory, make_media: Callable[..., Path]) -> Iterator[object]:
+def fleet(
+    tmp_path_factory: pytest.TempPathFactory, make_media: Callable[..., Path], seaweedfs: SeaweedFS
+) -> Iterator[object]:
     """The fleet test's run (tests/fleet.py): an API and two workers with data directories of
     their own, one worker killed mid-job. Shared by tests/test_fleet.py and the browser's
-    tests/browser/test_fleet_in_chromium.py, which plays what it made. Until the S3 backend
-    is there, the stored files are one folder linked into each data directory (SharedFiles)."""
-    from fleet import Inputs, SharedFiles, run_fleet
+    tests/browser/test_fleet_in_chromium.py, which plays what it made. Every file is in a
+    bucket of the session's SeaweedFS."""
+    from fleet import Inputs, ObjectStore, run_fleet
     from variant_helpers import CAPTIONS_VTT
 
     missing = [what for what, port in (("PostgreSQL", 5432), ("Redis", 6379)) if not _listening(port)]
@@ -243,5 +300,5 @@ def fleet(tmp_path_factory: pytest.TempPathFactory, make_media: Callable[..., Pa
         descriptions=descriptions if shutil.which("espeak-ng") else None,
     )
     folder = tmp_path_factory.mktemp("fleet")
-    with run_fleet(folder, inputs, POSTGRES_SERVER_URL, SharedFiles(folder / "shared-files")) as run:
+    with run_fleet(folder, inputs, POSTGRES_SERVER_URL, ObjectStore(seaweedfs)) as run:
         yield run

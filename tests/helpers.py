@@ -30,3 +30,9 @@ def publish(api: httpx.Client, path: Path, *, kind: str = "film", title: str = "
     response = api.put(f"/api/media/{item['id']}/file", content=path.read_bytes())
     response.raise_for_status()
     return response.json()
+
+
+def stored_keys(client: TestClient, suffix: str = "") -> list[str]:
+    """The keys of every file the service's storage holds (on disk or in its bucket) that end
+    with ``suffix``, derived ones and those in folders included."""
+    return sorted(key for key in client.app.state.storage.all_keys() if key.endswith(suffix))

@@ -13,10 +13,11 @@ from helpers import running_service
 from media_service.config import Settings
 from media_service.db import session_scope
 from media_service.models import MediaFile
+from media_service.storage import open_storage
 
 
-def stored_files(settings: Settings) -> list[Path]:
-    return sorted(p for p in settings.files_dir.rglob("*") if p.is_file())
+def stored_files(settings: Settings) -> list[str]:
+    return sorted(open_storage(settings).all_keys())
 
 
 def scratch_files(settings: Settings) -> list[Path]:

@@ -12,6 +12,7 @@ import webvtt
 from account_helpers import add_user, log_in
 from fastapi.testclient import TestClient
 
+from helpers import stored_keys
 from media_service.db import session_scope
 from media_service.models import AuditEntry
 from media_service.services.caption_revisions import diff_cues
@@ -180,10 +181,9 @@ def test_deleting_a_track_removes_every_revision_file(client: TestClient, auth: 
     client.post(
         f"{base}/revisions", json={"cues": cues_json((0, 1000, "A"))}, headers=auth
     ).raise_for_status()
-    files_dir = client.app.state.settings.files_dir
-    assert len(list(files_dir.rglob("*.vtt"))) == 2
+    assert len(stored_keys(client, ".vtt")) == 2
     assert client.delete(base, headers=auth).status_code == 204
-    assert list(files_dir.rglob("*.vtt")) == []
+    assert stored_keys(client, ".vtt") == []
 
 
 def test_the_cue_diff_pairs_a_replaced_run_and_names_the_rest() -> None:

@@ -14,7 +14,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from helpers import running_service
+from helpers import running_service, stored_keys
 from media_service.app import create_app
 from media_service.config import Settings
 from media_service.services import embed
@@ -207,7 +207,7 @@ def test_oembed_thumbnail_respects_maxwidth_and_maxheight(
     """oEmbed 1.0 section 2.3.4: thumbnail_width/height must respect maxwidth/maxheight. The
     copy is made once, kept in storage, measured here by PyAV, and removed with the item."""
     url = f"{PUBLIC}/watch/{film_item['id']}"
-    files_dir = settings.files_dir
+    storage = client.app.state.storage
     sizes = set()
     for limits in ({"maxwidth": 200}, {"maxheight": 100}, {"maxwidth": 400, "maxheight": 250}):
         answer = oembed(client, url, **limits).json()
@@ -220,11 +220,11 @@ def test_oembed_thumbnail_respects_maxwidth_and_maxheight(
             stream = picture.streams.video[0]
             assert (stream.width, stream.height) == (width, height), limits
         sizes.add(f"{width}x{height}.jpg")
-    made = sorted(files_dir.rglob("*.d/*.jpg"))
-    assert {path.name for path in made} == sizes
-    stamps = [path.stat().st_mtime_ns for path in made]
+    made = [key for key in stored_keys(client, ".jpg") if ".d/" in key]
+    assert {key.rsplit("/", 1)[1] for key in made} == sizes
+    stamps = [storage.stat(key).modified for key in made]
     oembed(client, url, maxwidth=200)
-    assert [path.stat().st_mtime_ns for path in made] == stamps  # made once
+    assert [storage.stat(key).modified for key in made] == stamps  # made once
     assert not list(settings.scratch_dir.glob("partial-*"))
     # Too small for any copy: no thumbnail at all (the spec wants all three fields or none).
     tiny = oembed(client, url, maxwidth=30).json()
@@ -233,7 +233,7 @@ def test_oembed_thumbnail_respects_maxwidth_and_maxheight(
     poster_id = film_item["poster_url"].split("/")[-1].split(".")[0]
     assert client.get(f"/files/{poster_id}/123x45.jpg").status_code == 404
     assert client.delete(f"/api/media/{film_item['id']}", headers=auth).status_code == 204
-    assert not list(files_dir.rglob("*.jpg")) and not list(files_dir.rglob("*.d"))
+    assert stored_keys(client, ".jpg") == [] and not any(".d/" in key for key in stored_keys(client))
 
 
 def test_oembed_keeps_the_embed_options_of_the_url(client: TestClient, film_item: dict) -> None:

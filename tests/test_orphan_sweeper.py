@@ -13,7 +13,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from media_service.services.cleanup import ORPHAN_GRACE_SECONDS, sweep_orphans
-from media_service.storage import Storage
+from media_service.storage import LocalStorage
 
 
 def test_only_old_files_no_row_names_are_swept(client: TestClient, auth: dict[str, str], film: Path) -> None:
@@ -46,12 +46,13 @@ def test_only_old_files_no_row_names_are_swept(client: TestClient, auth: dict[st
     assert client.get(source_url, headers=auth).status_code == 200
 
 
-def _in_a_process_that_dies(storage: Storage, code: str) -> str:
+def _in_a_process_that_dies(storage: LocalStorage, code: str) -> str:
     """Run ``code`` with ``storage`` (its own, on the same folders) in a child process that
     then ends at once, with no clean-up of any kind; returns what it printed."""
     script = (
-        "import os, sys\nfrom pathlib import Path\nfrom media_service.storage import Storage\n"
-        f"storage = Storage(Path(sys.argv[1]), Path(sys.argv[2]))\n{code}\nsys.stdout.flush(); os._exit(0)\n"
+        "import os, sys\nfrom pathlib import Path\nfrom media_service.storage import LocalStorage\n"
+        "storage = LocalStorage(Path(sys.argv[1]), Path(sys.argv[2]))\n"
+        f"{code}\nsys.stdout.flush(); os._exit(0)\n"
     )
     command = [sys.executable, "-c", script, str(storage.root), str(storage.scratch)]
     return subprocess.run(command, capture_output=True, text=True, check=True).stdout.strip()
@@ -60,7 +61,7 @@ def _in_a_process_that_dies(storage: Storage, code: str) -> str:
 def test_a_file_whose_process_died_before_its_commit_is_swept_at_once(
     client: TestClient, auth: dict[str, str]
 ) -> None:
-    storage: Storage = client.app.state.storage
+    storage: LocalStorage = client.app.state.storage
     sessions = client.app.state.sessions
     orphan = _in_a_process_that_dies(
         storage,
@@ -87,7 +88,7 @@ def test_a_file_whose_process_died_before_its_commit_is_swept_at_once(
 def test_scratch_of_a_process_that_died_is_removed_at_once_and_a_live_ones_kept(
     client: TestClient, auth: dict[str, str]
 ) -> None:
-    storage: Storage = client.app.state.storage
+    storage: LocalStorage = client.app.state.storage
     _in_a_process_that_dies(
         storage, "path = storage.scratch_path('.jpg').__enter__(); path.write_bytes(b'x')"
     )

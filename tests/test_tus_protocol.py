@@ -260,6 +260,7 @@ def test_bytes_past_the_record_after_a_crash_are_cut_off(settings: Settings, fil
         assert stored_source(client, auth, location) == data
 
 
+@pytest.mark.local_storage
 def test_data_also_linked_into_storage_is_cut_back_on_a_copy_of_its_own(
     settings: Settings, film: Path
 ) -> None:

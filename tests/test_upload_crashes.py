@@ -28,7 +28,7 @@ from upload_helpers import TUS, metadata
 
 from bench.live_server import LiveServer, live_server, operator_token
 from media_service.models import Base, MediaFile
-from media_service.storage import Storage
+from media_service.storage import LocalStorage
 
 ROUNDS = 2
 UPLOADS_PER_ROUND = 10  # 20 in all, PUT and tus taking turns
@@ -147,7 +147,7 @@ def check_files_match_rows(data_dir: Path) -> int:
     """No stored file without a row naming it, no row without its file (with the size and
     SHA-256 the row records); returns how many rows name a file."""
     engine = create_engine(f"sqlite:///{data_dir / 'tolk.db'}")
-    storage = Storage(data_dir / "files", data_dir / "tmp")
+    storage = LocalStorage(data_dir / "files", data_dir / "tmp")
     try:
         with engine.connect() as connection:
             named: set[str] = set()

@@ -17,7 +17,7 @@ from upload_helpers import create_upload, patch
 from variant_helpers import Api
 
 from bench.live_server import live_server
-from helpers import running_service
+from helpers import running_service, stored_keys
 from media_service.config import Settings
 from media_service.db import session_scope
 from media_service.jobs import records
@@ -168,8 +168,7 @@ def test_variants_of_a_film_replaced_while_they_were_made_are_not_published(
             assert ended["state"] == "cancelled"
         else:
             assert ended["state"] == "failed" and "replaced" in ended["error"]
-        stored = [p for p in settings.data_dir.rglob("*.mp4") if p.is_file()]
-        assert len(stored) == 1  # the new film alone: no output of the job was kept
+        assert len(stored_keys(client, ".mp4")) == 1  # the new film alone: no output of the job was kept
         assert [p for p in settings.scratch_dir.rglob("*") if p.is_file()] == []
 
 

@@ -113,7 +113,7 @@ def get_revision(track: CaptionTrack, number: int) -> CaptionRevision:
 
 def read_revision(storage: Storage, revision: CaptionRevision) -> CaptionDocument:
     """A revision as a document (its own file, which Tolk wrote and reads back as written)."""
-    return read_captions(storage.path(revision.storage_key).read_bytes(), "stored.vtt")
+    return read_captions(storage.read_bytes(revision.storage_key), "stored.vtt")
 
 
 def revision_report(storage: Storage, revision: CaptionRevision) -> tuple[CaptionDocument, list[CaptionNote]]:
@@ -270,7 +270,7 @@ def diff_revisions(
 
 def revision_download(storage: Storage, revision: CaptionRevision, file_format: DownloadFormat) -> bytes:
     """A revision's file: the stored WebVTT as it is, or SRT written from it."""
-    data = storage.path(revision.storage_key).read_bytes()
+    data = storage.read_bytes(revision.storage_key)
     if file_format == "vtt":
         return data
     return write_srt(read_captions(data, "stored.vtt"))

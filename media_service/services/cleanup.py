@@ -37,7 +37,10 @@ def _watch(session: Session, storage: Storage) -> None:
         orphaned = finished.info.pop(_ON_COMMIT, [])
         stored = finished.info.pop(_ON_ROLLBACK, [])
         for key in orphaned if committed else stored:
-            storage.delete(key)
+            try:
+                storage.delete(key)
+            except Exception:  # a store out of reach: the change stands; the sweeper removes it later
+                log.exception("could not remove %s from storage; the orphan sweeper will", key)
         for key in stored:  # named by a committed row, or removed: no longer entering
             storage.settle(key)
 
@@ -84,6 +87,8 @@ def sweep_orphans(
     marks (whose owners can commit nothing once dead), then the rows. A file whose row is still
     to commit is marked by a live process, or was moved in moments ago."""
     cutoff = time.time() - grace_seconds
+    # Uploads into an object store that a crash cut off: invisible to readers, ended here.
+    storage.abort_incomplete_uploads(cutoff)
     stored = list(storage.keys_with_times())
     entering = {key: (alive, mark) for key, alive, mark in storage.entering()}
     with sessions() as session:
@@ -97,7 +102,7 @@ def sweep_orphans(
         if alive and key not in named:
             continue  # its change is under way
         if key not in named:  # its process died before the change committed
-            removed += storage.path(key).exists()
+            removed += storage.exists(key)
             storage.delete(key)
         mark.unlink(missing_ok=True)
     if removed:

@@ -213,9 +213,9 @@ def ensure_thumbnail(settings: Settings, storage: Storage, poster: MediaFile, wi
     time and kept (written atomically: never seen half-made; removed with the poster)."""
     key = thumbnail_key(storage, poster, width, height)
     if not storage.exists(key):
-        with storage.scratch_path(".jpg") as output:
+        with storage.local_file(poster.storage_key) as poster_path, storage.scratch_path(".jpg") as output:
             run_ffmpeg(
-                thumbnail_args(storage.path(poster.storage_key), output, width, height),
+                thumbnail_args(poster_path, output, width, height),
                 ffmpeg=ffmpeg_path(settings.ffmpeg_path),
                 timeout=THUMBNAIL_TIMEOUT_SECONDS,
             )

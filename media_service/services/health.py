@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -48,14 +47,6 @@ def _queue(settings: Settings, queue: JobQueue) -> None:
         client.close()
 
 
-def _storage(storage: Storage) -> None:
-    for folder in (storage.root, storage.scratch):
-        if not folder.is_dir():
-            raise OSError(f"{folder} is not a directory")
-        if not os.access(folder, os.W_OK | os.X_OK):
-            raise OSError(f"{folder} is not writable")
-
-
 def _run(name: str, check: Callable[[], None], redact: Callable[[str], str]) -> Check:
     try:
         check()
@@ -79,5 +70,5 @@ def readiness(settings: Settings, engine: Engine, queue: JobQueue, storage: Stor
     return [
         _run("database", lambda: _database(engine), redact),
         _run("queue", lambda: _queue(settings, queue), redact),
-        _run("storage", lambda: _storage(storage), redact),
+        _run("storage", storage.check, redact),
     ]

@@ -49,7 +49,10 @@ class Housekeeping:
         background while the service runs (``stop`` ends it)."""
         ResumableUploads.for_settings(self.settings).recover()
         self.storage.clear_stale_scratch(except_suffix=scratch.PUT_UPLOAD_SUFFIX)
-        self.sweep()
+        try:
+            self.sweep()
+        except Exception:  # a store unreachable at start: /readyz says so; the next round tries again
+            log.exception("housekeeping failed at start; trying again in the next round")
         return asyncio.create_task(self.sweep_periodically())
 
     async def sweep_periodically(self) -> None:

@@ -39,7 +39,7 @@ def run_ladder_job(context: JobContext) -> None:
         if media_file is None or not wants_ladder(media_file):
             raise UnrunnableJob(FILE_GONE)
         assert media_file.facts is not None
-        source = context.storage.path(media_file.storage_key)
+        source_key = media_file.storage_key
         facts = MediaFacts.from_dict(media_file.facts)
         # The signer's window is silent: its ladder has no sound.
         with_audio = media_file.role is FileRole.VARIANT
@@ -47,7 +47,7 @@ def run_ladder_job(context: JobContext) -> None:
     ladder_settings = LadderSettings(
         segment_seconds=settings.hls_segment_seconds, preset=settings.variant_preset, crf=settings.variant_crf
     )
-    with context.work_dir() as work_dir:
+    with context.work_dir() as work_dir, context.storage.local_file(source_key) as source:
         out_dir = work_dir / "ladder"
         try:
             plan = build_ladder(LadderJob(source, facts, out_dir, ladder_settings, with_audio=with_audio))

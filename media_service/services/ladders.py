@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,7 +20,6 @@ from media_service.errors import NotFound
 from media_service.jobs import records
 from media_service.jobs.queue import JobQueue, enqueue_after_commit
 from media_service.models import FileRole, HlsLadder, Job, JobState, MediaFile, MediaItem
-from media_service.storage import Storage
 from media_service.urls import caption_url
 from transcode.facts import MediaFacts
 from transcode.hls import Ladder, SubtitleRendition, master_playlist, subtitle_playlist
@@ -110,19 +108,18 @@ def subtitle_text(ladder: HlsLadder, track_id: int) -> str:
 
 @dataclass(frozen=True)
 class LadderFile:
-    path: Path
+    key: str
     content_type: str
     is_playlist: bool
 
 
-def ladder_file(storage: Storage, ladder: HlsLadder, relative: str) -> LadderFile:
+def ladder_file(ladder: HlsLadder, relative: str) -> LadderFile:
     """A file of a published ladder, by its path in the folder; NotFound for anything else."""
     match = _LADDER_PATH.fullmatch(relative)
     if match is None:
         raise NotFound(f"HLS ladder {ladder.id} has no file {relative}")
-    path = storage.path(f"{ladder.folder_key}/{relative}")
     extension = match["ext"]
-    return LadderFile(path, CONTENT_TYPES[extension], extension == "m3u8")
+    return LadderFile(f"{ladder.folder_key}/{relative}", CONTENT_TYPES[extension], extension == "m3u8")
 
 
 def ladders_of(item: MediaItem) -> dict[int, HlsLadder]:

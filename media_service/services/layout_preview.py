@@ -41,15 +41,18 @@ def render_layout_preview(
     source = item.file_with_role(FileRole.SOURCE)
     if source is None or not source.facts or not recording.file.facts:
         raise Invalid("upload the film or song first: the preview shows the interpreter on it")
-    film = builder.MediaFile(storage.path(source.storage_key), MediaFacts.from_dict(source.facts))
-    signer = builder.MediaFile(
-        storage.path(recording.file.storage_key), MediaFacts.from_dict(recording.file.facts)
-    )
+    film_facts, signer_facts = MediaFacts.from_dict(source.facts), MediaFacts.from_dict(recording.file.facts)
     try:
-        moment = preview_moment(film.facts.duration, signer.facts.duration, layout.offset)
+        moment = preview_moment(film_facts.duration, signer_facts.duration, layout.offset)
     except ValueError as error:  # a song's layout is not checked against its picture
         raise InvalidField("offset_seconds", str(error)) from error
-    with storage.scratch_path(".png") as output:
+    with (
+        storage.local_file(source.storage_key) as film_path,
+        storage.local_file(recording.file.storage_key) as signer_path,
+        storage.scratch_path(".png") as output,
+    ):
+        film = builder.MediaFile(film_path, film_facts)
+        signer = builder.MediaFile(signer_path, signer_facts)
         try:
             args = builder.layout_preview_args(film, signer, layout, moment, output)
             run_ffmpeg(args, ffmpeg=ffmpeg_path(settings.ffmpeg_path), timeout=PREVIEW_TIMEOUT_SECONDS)

@@ -38,7 +38,11 @@ def suggest_offset(storage: Storage, item: MediaItem, recording: InterpreterReco
     if source is None:
         raise Invalid.told("api_offset_needs_film")
     try:
-        estimate = offset_by_sound(storage.path(source.storage_key), storage.path(recording.file.storage_key))
+        with (
+            storage.local_file(source.storage_key) as film,
+            storage.local_file(recording.file.storage_key) as signing,
+        ):
+            estimate = offset_by_sound(film, signing)
     except NoSound as error:
         raise Invalid.told(f"api_offset_no_sound_{error.which}") from error
     except UnreadableSound as error:  # rare: both files were probed when they were stored

@@ -130,7 +130,7 @@ def index_track(
 
 def index_stored_track(session: Session, storage: Storage, track: CaptionTrack) -> None:
     """Index a track from its stored current file (a draft just approved, a rebuild)."""
-    data = storage.path(track.storage_key).read_bytes()
+    data = storage.read_bytes(track.storage_key)
     index_track(session, track, plain_cues(read_captions(data, "stored.vtt")))
 
 

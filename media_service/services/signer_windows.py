@@ -65,10 +65,10 @@ def run_window_job(context: JobContext) -> None:
     """Make the window file of the job's recording and publish it (the job handler)."""
     with session_scope(context.sessions) as session:
         recording = _ordered_recording(session, context)
-        source = context.storage.path(recording.file.storage_key)
+        source_key = recording.file.storage_key
         facts = MediaFacts.from_dict(recording.file.facts or {})
     settings = WindowSettings(preset=context.settings.variant_preset, crf=context.settings.variant_crf)
-    with context.work_dir() as work_dir:
+    with context.work_dir() as work_dir, context.storage.local_file(source_key) as source:
         output = work_dir / "window.mp4"
         try:
             plan = build_window(source, facts, output, settings)

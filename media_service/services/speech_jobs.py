@@ -49,7 +49,7 @@ def _load(context: JobContext) -> tuple[Any, float]:
         source = job.item.file_with_role(FileRole.SOURCE)
         if source is None or source.id != context.payload["source_file_id"] or not source.facts:
             raise UnrunnableJob(SOURCE_REPLACED)
-        return context.storage.path(source.storage_key), float(source.facts.get("duration") or 0.0)
+        return source.storage_key, float(source.facts.get("duration") or 0.0)
 
 
 def _model(context: JobContext) -> speech_model.LoadedModel:
@@ -77,18 +77,19 @@ class _Reporter:
 def run_speech_job(context: JobContext) -> None:
     """Recognise (and for ``align``, time the given text), then save the draft (the handler)."""
     mode = MODE_OF_KIND[context.kind]
-    source_path, duration = _load(context)
+    source_key, duration = _load(context)
     model = _model(context)
     reporter = _Reporter(context, duration)
     with context.scratch_path(".f32") as audio_path:
-        run_ffmpeg(
-            speech_audio_args(source_path, audio_path),
-            ffmpeg=context.ffmpeg,
-            duration=duration or None,
-            timeout=context.timeout,
-            on_progress=lambda p: reporter.step(0.0, DECODE_SHARE, p.fraction),
-            cancel=context.cancel,
-        )
+        with context.storage.local_file(source_key) as source_path:
+            run_ffmpeg(
+                speech_audio_args(source_path, audio_path),
+                ffmpeg=context.ffmpeg,
+                duration=duration or None,
+                timeout=context.timeout,
+                on_progress=lambda p: reporter.step(0.0, DECODE_SHARE, p.fraction),
+                cancel=context.cancel,
+            )
         context.check_cancelled()
         try:
             recognition = recognise(

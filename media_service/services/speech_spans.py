@@ -111,9 +111,9 @@ def run_find_speech_job(context: JobContext) -> None:
         source = session.get(MediaFile, source_id)
         if source is None or source.role is not FileRole.SOURCE or not source.facts:
             raise UnrunnableJob(SOURCE_REPLACED)
-        path = context.storage.path(source.storage_key)
+        source_key = source.storage_key
         duration = float(source.facts.get("duration") or 0.0)
-    with context.work_dir() as folder:
+    with context.work_dir() as folder, context.storage.local_file(source_key) as path:
         report = folder / "silences.txt"
         context.run_ffmpeg(speech_detection_args(path, report), duration or None)
         text = report.read_text(encoding="utf-8", errors="replace") if report.exists() else ""

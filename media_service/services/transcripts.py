@@ -55,7 +55,7 @@ def choose_track(item: MediaItem, track_id: int | None, reader_language: str) ->
 
 
 def _cues(storage: Storage, track: CaptionTrack) -> list[Cue]:
-    return parse_captions(storage.path(track.storage_key).read_bytes(), "stored.vtt")
+    return parse_captions(storage.read_bytes(track.storage_key), "stored.vtt")
 
 
 def _companion(item: MediaItem, track: CaptionTrack, kind: CaptionKind) -> CaptionTrack | None:

@@ -9,6 +9,7 @@ transaction that marks the job done.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,7 @@ from media_service.services.files import keep_probed_file
 from media_service.services.interpreters import layout_from_dict
 from media_service.services.ladders import order_ladder
 from media_service.services.made_from import layout_record
-from media_service.storage import Storage, sha256_of
+from media_service.storage import sha256_of
 from transcode import variants as builder
 from transcode.captions import Cue, parse_captions
 from transcode.describe import RecordedDescription, VoicedDescription
@@ -77,11 +78,17 @@ def _ordered_source(item: MediaItem, payload: dict[str, Any]) -> MediaFile | Non
     return source if source is not None and source.id == payload["source_file_id"] else None
 
 
-def _load_inputs(session: Session, context: JobContext) -> _Inputs:
+def _load_inputs(session: Session, context: JobContext, files: contextlib.ExitStack) -> _Inputs:
+    """The job's inputs; the stored files it reads are fetched into local paths held open by
+    ``files`` (the files themselves on local storage, copies in scratch from a store)."""
     job = session.get(Job, context.job_id)
     if job is None:
         raise UnrunnableJob(f"job {context.job_id} is gone")
     item, payload, storage = job.item, context.payload, context.storage
+
+    def local(key: str) -> Path:
+        return files.enter_context(storage.local_file(key))
+
     source = _ordered_source(item, payload)
     if source is None or not source.facts:
         raise UnrunnableJob(SOURCE_REPLACED)
@@ -93,7 +100,7 @@ def _load_inputs(session: Session, context: JobContext) -> _Inputs:
         if recording is None or recording.item_id != item.id or not recording.file.facts:
             raise UnrunnableJob(f"interpreter recording {recording_id} was deleted; order the variant again")
         interpreter = builder.MediaFile(
-            storage.path(recording.file.storage_key), MediaFacts.from_dict(recording.file.facts)
+            local(recording.file.storage_key), MediaFacts.from_dict(recording.file.facts)
         )
         # The layout it was ordered with (jobs ordered before that was recorded: the current one).
         layout_used = payload.get("interpreter_layout") or layout_record(recording)
@@ -101,28 +108,28 @@ def _load_inputs(session: Session, context: JobContext) -> _Inputs:
     cues: list[Cue] = []
     revision = _ordered_revision(session, item, payload)
     if revision is not None:
-        cues = parse_captions(storage.path(revision.storage_key).read_bytes())
+        cues = parse_captions(storage.read_bytes(revision.storage_key))
     facts = MediaFacts.from_dict(source.facts)
     described = _ordered_descriptions(session, item, payload)
     recorded = _ordered_recording(session, item, payload)
     return _Inputs(
         item_id=item.id,
         kinds=[VariantKind(k) for k in payload["kinds"]],
-        source=builder.MediaFile(storage.path(source.storage_key), facts),
+        source=builder.MediaFile(local(source.storage_key), facts),
         interpreter=interpreter,
         layout=layout,
         cues=cues,
-        cover=_song_cover(storage, item, facts),
+        cover=_song_cover(item, facts, local),
         caption_revision_id=revision.id if revision is not None else None,
         interpreter_id=recording_id,
         interpreter_layout=layout_used,
-        description_cues=tuple(parse_captions(storage.path(described.storage_key).read_bytes()))
+        description_cues=tuple(parse_captions(storage.read_bytes(described.storage_key)))
         if described
         else (),
         description_language=described.track.language if described else "sv",
         description_revision_id=described.id if described else None,
         description_recording=builder.MediaFile(
-            storage.path(recorded.storage_key), MediaFacts.from_dict(recorded.facts or {})
+            local(recorded.storage_key), MediaFacts.from_dict(recorded.facts or {})
         )
         if recorded is not None
         else None,
@@ -175,14 +182,14 @@ def _ordered_revision(session: Session, item: MediaItem, payload: dict[str, Any]
     return revision
 
 
-def _song_cover(storage: Storage, item: MediaItem, facts: MediaFacts) -> builder.MediaFile | None:
+def _song_cover(item: MediaItem, facts: MediaFacts, local: Callable[[str], Path]) -> builder.MediaFile | None:
     """A song's cover picture (its poster, made from the cover), or None: a waveform is drawn."""
     if facts.has_video or facts.video is None:
         return None
     poster = item.file_with_role(FileRole.POSTER)
     if poster is None:
         return None
-    path = storage.path(poster.storage_key)
+    path = local(poster.storage_key)
     return builder.MediaFile(path, probe(path))
 
 
@@ -197,9 +204,9 @@ class _Output:
 
 def run_variants_job(context: JobContext) -> None:
     """Make the job's variants in one ffmpeg run and publish them (the job handler)."""
-    with session_scope(context.sessions) as session:
-        inputs = _load_inputs(session, context)
     with contextlib.ExitStack() as stack:
+        with session_scope(context.sessions) as session:
+            inputs = _load_inputs(session, context, stack)
         paths = {kind: stack.enter_context(context.scratch_path(".mp4")) for kind in inputs.kinds}
         work_dir = stack.enter_context(context.work_dir())
         descriptions, gain = _voiced_descriptions(context, inputs, work_dir)

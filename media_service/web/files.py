@@ -12,7 +12,7 @@ from media_service.models import FileRole, MediaFile
 from media_service.openapi import Id, file_responses
 from media_service.services import documents, embed, ladders
 from media_service.services.files import servable_file, servable_track
-from media_service.streaming import PLAYLIST_PUBLIC, SEGMENT_PUBLIC, serve_file, serve_text
+from media_service.streaming import PLAYLIST_PUBLIC, SEGMENT_PUBLIC, serve_stored, serve_text
 
 router = APIRouter(tags=["files"])
 
@@ -25,12 +25,14 @@ DOCUMENT_POLICY = "sandbox; default-src 'none'"
 def _document_download(
     request: Request, storage: StorageDep, media_file: MediaFile, extension: str
 ) -> Response:
-    response = serve_file(
+    response = serve_stored(
         request,
-        storage.path(media_file.storage_key),
+        storage,
+        media_file.storage_key,
         media_file.content_type,
         public=media_file.item.published,
         download_name=f"tolk-{media_file.item_id}-{media_file.id}.{extension}",
+        may_redirect=False,  # its sandbox and nosniff must come with it: always from Tolk
     )
     response.headers["content-security-policy"] = DOCUMENT_POLICY
     response.headers["x-content-type-options"] = "nosniff"
@@ -63,9 +65,10 @@ def stream_file(
     download = None
     if request.query_params.get("download"):
         download = f"tolk-{media_file.item_id}-{media_file.id}.{extension}"
-    return serve_file(
+    return serve_stored(
         request,
-        storage.path(media_file.storage_key),
+        storage,
+        media_file.storage_key,
         media_file.content_type,
         public=media_file.item.published,
         download_name=download,
@@ -97,7 +100,7 @@ def stream_thumbnail(
     if (width, height) not in embed.thumbnail_sizes(video["width"], video["height"]):
         raise NotFound(f"no {width}x{height} copy of poster {file_id} is made")
     key = embed.ensure_thumbnail(settings, storage, poster, width, height)
-    return serve_file(request, storage.path(key), "image/jpeg", public=poster.item.published)
+    return serve_stored(request, storage, key, "image/jpeg", public=poster.item.published)
 
 
 @router.get(
@@ -112,7 +115,7 @@ def stream_track(
 ) -> Response:
     """Normalised WebVTT, readable from any origin."""
     track = servable_track(session, track_id, include_unpublished=editor)
-    return serve_file(request, storage.path(track.storage_key), VTT_TYPE, public=track.item.published)
+    return serve_stored(request, storage, track.storage_key, VTT_TYPE, public=track.item.published)
 
 
 @router.get(
@@ -171,13 +174,16 @@ def stream_ladder_file(
     """Segments are cached long (they never change), playlists briefly; Range and
     conditional requests as for every stored file."""
     ladder = ladders.servable_ladder(session, ladder_id, include_unpublished=editor)
-    found = ladders.ladder_file(storage, ladder, f"{folder}/{name}")
-    return serve_file(
+    found = ladders.ladder_file(ladder, f"{folder}/{name}")
+    return serve_stored(
         request,
-        found.path,
+        storage,
+        found.key,
         found.content_type,
         public=ladder.file.item.published,
         public_caching=PLAYLIST_PUBLIC if found.is_playlist else SEGMENT_PUBLIC,
+        # Its segments' URLs are relative: a playlist is served from Tolk's own address.
+        may_redirect=not found.is_playlist,
     )
 
 

@@ -17,7 +17,7 @@ from helpers import publish
 from media_service.config import Settings
 from media_service.db import make_engine, make_session_factory, session_scope
 from media_service.models import FileRole, MediaFile, MediaItem, Variant, VariantKind
-from media_service.storage import Storage, sha256_of
+from media_service.storage import LocalStorage, sha256_of
 from transcode.probe import probe
 
 FILM_SECONDS = 32
@@ -111,7 +111,7 @@ def add_variant(
     """
     settings = Settings(data_dir=Path(server.env["TOLK_DATA_DIR"]))
     engine = make_engine(settings.resolved_database_url)
-    storage = Storage(settings.files_dir, settings.scratch_dir)
+    storage = LocalStorage(settings.files_dir, settings.scratch_dir)
     try:
         with session_scope(make_session_factory(engine)) as session:
             item = session.get_one(MediaItem, item_id)
