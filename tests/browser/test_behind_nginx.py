@@ -8,10 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import socket
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,62 +15,10 @@ import httpx
 import pytest
 
 from bench.live_server import free_port, operator_token, start_serving, stop_serving
+from bench.nginx_front import ACCEL_PREFIX, NGINX, nginx_in_front
 
-CONFIG = Path(__file__).resolve().parents[2] / "deploy" / "nginx" / "tolk.conf"
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-
-
-ACCEL_PREFIX = "/_tolk_files/"
 # Who sends a stored file's bytes: Tolk itself, or nginx after Tolk's X-Accel-Redirect.
 SENDERS = ("tolk", "nginx")
-
-
-def _test_config(ports: list[int], listen: int, files_dir: Path) -> str:
-    """The repository's file with only its lines marked ``test:`` changed."""
-    text = CONFIG.read_text()
-    text, listens = re.subn(r"listen 80;  # test: listen port", f"listen 127.0.0.1:{listen};", text)
-    text, aliases = re.subn(r"alias \S+;  # test: files directory", f"alias {files_dir}/;", text)
-    assert aliases == 1, "deploy/nginx/tolk.conf lost its files directory line"
-    assert f"location {ACCEL_PREFIX} " in text, "deploy/nginx/tolk.conf lost its X-Accel-Redirect location"
-    for index, port in enumerate(ports, 1):
-        text, count = re.subn(
-            rf"server 127\.0\.0\.1:\d+;  # test: API process {index}", f"server 127.0.0.1:{port};", text
-        )
-        assert count == 1, f"deploy/nginx/tolk.conf lost its line for API process {index}"
-    assert listens == 1, "deploy/nginx/tolk.conf lost its listen line"
-    return text
-
-
-def _main_config(prefix: Path) -> str:
-    """nginx.conf around the included file: everything nginx writes kept under ``prefix``."""
-    user = "user root;\n" if os.geteuid() == 0 else ""
-    temps = "".join(
-        f"{kind}_temp_path {prefix / kind};\n"
-        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
-    return (
-        f"{user}daemon off;\nworker_processes 1;\n"
-        f"pid {prefix / 'nginx.pid'};\nerror_log {prefix / 'error.log'};\n"
-        "events { worker_connections 256; }\n"
-        "http {\n"
-        "log_format upstream '$request_method $uri $status $upstream_addr';\n"
-        f"access_log {prefix / 'access.log'} upstream;\n{temps}"
-        f"include {prefix / 'tolk.conf'};\n"
-        "}\n"
-    )
-
-
-def _wait_for_port(port: int, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"nginx exited: {process.stderr.read().decode() if process.stderr else ''}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError("nginx did not listen within 10 s")
 
 
 class Site:
@@ -117,17 +61,10 @@ def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
         start_serving({**env, "TOLK_WORKERS": workers}, f"http://127.0.0.1:{port}", port)
         for port, workers in zip(ports, ["1", "0"], strict=True)
     ]
-    (prefix / "tolk.conf").write_text(_test_config(ports, listen, data_dir / "files"))
-    (prefix / "nginx.conf").write_text(_main_config(prefix))
-    nginx = subprocess.Popen(
-        [NGINX, "-p", str(prefix), "-c", str(prefix / "nginx.conf")], stderr=subprocess.PIPE
-    )
     try:
-        _wait_for_port(listen, nginx)
-        yield Site(url, prefix, operator_token(env, "nginx"), ports, sender, data_dir / "files")
+        with nginx_in_front(prefix, ports, listen, data_dir / "files"):
+            yield Site(url, prefix, operator_token(env, "nginx"), ports, sender, data_dir / "files")
     finally:
-        nginx.terminate()
-        nginx.wait(timeout=10)
         for process in api:
             stop_serving(process)
 
