@@ -274,12 +274,14 @@ def _listening(port: int) -> bool:
 
 
 @pytest.fixture(scope="session")
-def fleet(tmp_path_factory: pytest.TempPathFactory, make_media: Callable[..., Path]) -> Iterator[object]:
+def fleet(
+    tmp_path_factory: pytest.TempPathFactory, make_media: Callable[..., Path], seaweedfs: SeaweedFS
+) -> Iterator[object]:
     """The fleet test's run (tests/fleet.py): an API and two workers with data directories of
     their own, one worker killed mid-job. Shared by tests/test_fleet.py and the browser's
-    tests/browser/test_fleet_in_chromium.py, which plays what it made. Until the S3 backend
-    is there, the stored files are one folder linked into each data directory (SharedFiles)."""
-    from fleet import Inputs, SharedFiles, run_fleet
+    tests/browser/test_fleet_in_chromium.py, which plays what it made. Every file is in a
+    bucket of the session's SeaweedFS."""
+    from fleet import Inputs, ObjectStore, run_fleet
     from variant_helpers import CAPTIONS_VTT
 
     missing = [what for what, port in (("PostgreSQL", 5432), ("Redis", 6379)) if not _listening(port)]
@@ -298,5 +300,5 @@ def fleet(tmp_path_factory: pytest.TempPathFactory, make_media: Callable[..., Pa
         descriptions=descriptions if shutil.which("espeak-ng") else None,
     )
     folder = tmp_path_factory.mktemp("fleet")
-    with run_fleet(folder, inputs, POSTGRES_SERVER_URL, SharedFiles(folder / "shared-files")) as run:
+    with run_fleet(folder, inputs, POSTGRES_SERVER_URL, ObjectStore(seaweedfs)) as run:
         yield run

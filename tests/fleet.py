@@ -37,7 +37,7 @@ from bench.live_server import TOLK, free_port, operator_token, stop_serving
 from media_service.config import Settings
 from media_service.db import make_engine, make_session_factory
 from media_service.models import Job
-from media_service.storage import LocalStorage, Storage, open_storage
+from media_service.storage import open_storage
 from seaweedfs import SeaweedFS
 from transcode.kinds import VariantKind
 
@@ -274,14 +274,16 @@ HEARTBEAT_TIMEOUT_SECONDS = 3
 
 class ServedFiles(threading.Thread):
     """Polls the API for everything it lists of ``items`` (source, interpreter recordings,
-    variants) and fetches each listed file whole the first time it is listed: its body must be
-    as long as the size listed with it (and have its SHA-256 where one is listed)."""
+    variants) and fetches each listed file whole the first time it is listed, from every API
+    process (following a redirect to the store): each body must be as long as the size listed
+    with it (and have its SHA-256 where one is listed)."""
 
-    def __init__(self, url: str, headers: dict[str, str]) -> None:
+    def __init__(self, url: str, headers: dict[str, str], players: list[str]) -> None:
         super().__init__(name="fleet-served-files", daemon=True)
         self.client = httpx.Client(base_url=url, headers=headers, timeout=30)
+        self.players = players
         self.items: list[int] = []
-        self.checked: dict[str, tuple[int, int]] = {}  # url -> (size listed, bytes served)
+        self.checked: dict[str, tuple[int, set[int]]] = {}  # url -> (size listed, sizes served)
         self.incomplete: list[str] = []
         self._halt = threading.Event()
 
@@ -298,13 +300,17 @@ class ServedFiles(threading.Thread):
             for listed in self.listed(item_id):
                 if listed["url"] in self.checked:
                     continue
-                body = self.client.get(listed["url"]).content
-                self.checked[listed["url"]] = (listed["size_bytes"], len(body))
-                whole = len(body) == listed["size_bytes"]
-                if listed.get("sha256"):
-                    whole = whole and hashlib.sha256(body).hexdigest() == listed["sha256"]
-                if not whole:
-                    self.incomplete.append(listed["url"])
+                bodies = [
+                    self.client.get(player + listed["url"], follow_redirects=True).content
+                    for player in self.players
+                ]
+                self.checked[listed["url"]] = (listed["size_bytes"], {len(body) for body in bodies})
+                for player, body in zip(self.players, bodies, strict=True):
+                    whole = len(body) == listed["size_bytes"]
+                    if listed.get("sha256"):
+                        whole = whole and hashlib.sha256(body).hexdigest() == listed["sha256"]
+                    if not whole:
+                        self.incomplete.append(player + listed["url"])
 
     def run(self) -> None:
         while not self._halt.wait(0.1):
@@ -347,6 +353,7 @@ class FleetRun:
     """What the fleet test saw, for its tests to judge; the API stays up for the browser."""
 
     url: str
+    players: dict[str, str]  # the API processes that serve files, by how they serve them
     headers: dict[str, str]
     isolated: bool  # each process in a network namespace with a host name of its own
     hosts: dict[str, Host]
@@ -360,7 +367,7 @@ class FleetRun:
     jobs: list[dict]  # every job of the items, from the database, once all had ended
     events: dict[int, list[tuple[str, dict]]]  # each variant job's progress stream, start to end
     stream_errors: list[BaseException]
-    served: dict[str, tuple[int, int]]
+    served: dict[str, tuple[int, set[int]]]  # url -> (size listed, sizes served)
     incomplete: list[str]
     swept: int
     stored: list[str]  # what storage holds after the sweep
@@ -372,34 +379,6 @@ class FleetRun:
         response = httpx.get(f"{self.url}/api/media/{item_id}/variants", headers=self.headers)
         response.raise_for_status()
         return response.json()
-
-
-class SharedFiles:
-    """Local storage with one ``files`` folder linked into every process's data directory: a
-    stand-in for object storage where there is none (the scratch space stays each one's own)."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.folder.mkdir(parents=True)
-
-    def ports(self) -> list[int]:
-        return []
-
-    def env(self, host: Host, data_dir: Path) -> dict[str, str]:
-        data_dir.mkdir(parents=True, exist_ok=True)
-        (data_dir / "files").symlink_to(self.folder)
-        return {}
-
-    def keys(self) -> list[str]:
-        return sorted(
-            key for key, _entered in LocalStorage(self.folder, self.folder.parent / "k").keys_with_times()
-        )
-
-    def incomplete_uploads(self) -> list[str]:
-        return []
-
-    def close(self) -> None:
-        pass
 
 
 class ObjectStore:
@@ -472,10 +451,6 @@ def _url_on(url: str, host: Host) -> str:
     return urlunsplit(parts._replace(netloc=netloc))
 
 
-def _storage_of(settings: Settings) -> Storage:
-    return open_storage(settings)
-
-
 def _jobs(sessions: sessionmaker[Session], items: list[int]) -> list[dict]:
     with sessions() as session:
         rows = session.scalars(select(Job).where(Job.item_id.in_(items)).order_by(Job.id)).all()
@@ -530,7 +505,7 @@ def _add_item(client: httpx.Client, index: int, film: Path, inputs: Inputs) -> i
 
 @contextlib.contextmanager
 def run_fleet(
-    folder: Path, inputs: Inputs, postgres_server_url: str, store: SharedFiles | ObjectStore
+    folder: Path, inputs: Inputs, postgres_server_url: str, store: ObjectStore
 ) -> Iterator[FleetRun]:
     """The fleet test, up to the point where only the browser is left to play what it made."""
     from media_service.services.cleanup import _named_keys, sweep_orphans
@@ -550,7 +525,8 @@ def run_fleet(
             def env_for(host: Host, name: str, **settings: str) -> dict[str, str]:
                 data_dir = folder / name
                 return {
-                    **os.environ,
+                    # Nothing of this test run's own settings: each process has only its own.
+                    **{name: value for name, value in os.environ.items() if not name.startswith("TOLK_")},
                     "TOLK_DATA_DIR": str(data_dir),
                     "TOLK_DATABASE_URL": _url_on(database_url, host),
                     "TOLK_QUEUE_URL": _url_on(redis_url, host),
@@ -565,6 +541,15 @@ def run_fleet(
             api_host = network.host("fleet-api")
             api, url = start_api(api_host, env_for(api_host, "api"), folder / "api.log")
             processes.append(api)
+            players = {"api": url}
+            if isinstance(store, ObjectStore):
+                # A second API process sends players to the store itself (presigned URLs).
+                redirect_host = network.host("fleet-api-redirect")
+                redirect_env = env_for(redirect_host, "api-redirect", s3_serve="redirect")
+                redirecting, players["redirect"] = start_api(
+                    redirect_host, redirect_env, folder / "api-r.log"
+                )
+                processes.append(redirecting)
             # The worker to be killed encodes slowly (a slow preset, honestly more work), so
             # that it is surely in the middle of a job when it dies; the other quickly.
             doomed_host, survivor_host = network.host("fleet-worker-a"), network.host("fleet-worker-b")
@@ -581,7 +566,7 @@ def run_fleet(
             token = operator_token(operator, "fleet")
             headers = {"Authorization": f"Bearer {token}"}
             client = httpx.Client(base_url=url, headers=headers, timeout=60)
-            served = ServedFiles(url, headers)
+            served = ServedFiles(url, headers, list(players.values()))
             served.start()
 
             items: list[int] = []
@@ -635,7 +620,7 @@ def run_fleet(
             settings = Settings(
                 **{name[5:].lower(): value for name, value in operator.items() if name.startswith("TOLK_")}
             )
-            swept = sweep_orphans(sessions, _storage_of(settings), grace_seconds=0)
+            swept = sweep_orphans(sessions, open_storage(settings), grace_seconds=0)
             with sessions() as session:
                 named = _named_keys(session)
 
@@ -648,6 +633,7 @@ def run_fleet(
             scratch["worker-a restarted"] = scratch_of("worker-a")
             yield FleetRun(
                 url=url,
+                players=players,
                 headers=headers,
                 isolated=network.isolated,
                 hosts={"api": api_host, "a": doomed_host, "b": survivor_host},

@@ -62,7 +62,7 @@ def test_no_file_was_ever_served_before_it_was_whole(fleet: FleetRun) -> None:
         kinds = {variant["kind"] for variant in fleet.variants(item_id)}
         assert kinds == {"web", *fleet.ordered}
         for variant in fleet.variants(item_id):
-            assert fleet.served[variant["url"]] == (variant["size_bytes"], variant["size_bytes"])
+            assert fleet.served[variant["url"]] == (variant["size_bytes"], {variant["size_bytes"]})
 
 
 def test_the_sweeper_leaves_no_object_that_no_row_names(fleet: FleetRun) -> None:

@@ -25,14 +25,17 @@ async (urls) => {
 
 
 def test_chromium_plays_every_variant_the_fleet_made(fleet: FleetRun, page) -> None:  # type: ignore[no-untyped-def]
-    page.goto(fleet.url + "/healthz")  # a page of the API's origin, to play from
-    for item_id in fleet.items:
-        variants = fleet.variants(item_id)
-        assert len(variants) == 1 + len(fleet.ordered)
-        played = page.evaluate(PLAY_ALL, [fleet.url + variant["url"] for variant in variants])
-        assert [video for video in played if video["error"] is not None] == []
-        for video in played:  # a described+extended one holds the picture: it may be longer
-            assert video["duration"] >= fleet.films[item_id] - 0.1, video
+    """From each API process: the one streaming files from the store and, with object storage,
+    the one sending the browser to the store by presigned URLs."""
+    for player in fleet.players.values():
+        page.goto(player + "/healthz")  # a page of that API's origin, to play from
+        for item_id in fleet.items:
+            variants = fleet.variants(item_id)
+            assert len(variants) == 1 + len(fleet.ordered)
+            played = page.evaluate(PLAY_ALL, [player + variant["url"] for variant in variants])
+            assert [video for video in played if video["error"] is not None] == []
+            for video in played:  # a described+extended one holds the picture: it may be longer
+                assert video["duration"] >= fleet.films[item_id] - 0.1, video
 
 
 def test_chromium_plays_a_film_on_its_watch_page_from_the_fleet(fleet: FleetRun, page) -> None:  # type: ignore[no-untyped-def]
