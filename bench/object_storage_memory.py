@@ -11,7 +11,6 @@ scratch, probes it there and uploads it to the bucket in parts (``storage.s3.PAR
 from __future__ import annotations
 
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -19,6 +18,7 @@ import httpx
 import psutil
 
 from bench.live_server import live_server
+from bench.peak_memory import PeakMemory
 from bench.upload_memory import LIMIT_MB, file_chunks, make_big_film
 from tests.seaweedfs import start_seaweedfs
 
@@ -44,25 +44,12 @@ def main() -> None:
                 process = psutil.Process(server.process.pid)
                 with httpx.Client(base_url=server.url, headers=headers, timeout=900) as client:
                     item = client.post("/api/media", json={"kind": "film", "title": "Stor film"}).json()
-                    baseline = process.memory_info().rss
-                    peak = baseline
-                    done = threading.Event()
-
-                    def sample() -> None:
-                        nonlocal peak
-                        while not done.is_set():
-                            peak = max(peak, process.memory_info().rss)
-                            time.sleep(0.05)
-
-                    sampler = threading.Thread(target=sample)
-                    sampler.start()
-                    cpu_before = process.cpu_times()
-                    started = time.perf_counter()
-                    response = client.put(f"/api/media/{item['id']}/file", content=file_chunks(film))
-                    elapsed = time.perf_counter() - started
-                    cpu_after = process.cpu_times()
-                    done.set()
-                    sampler.join()
+                    with PeakMemory(process) as memory:
+                        cpu_before = process.cpu_times()
+                        started = time.perf_counter()
+                        response = client.put(f"/api/media/{item['id']}/file", content=file_chunks(film))
+                        elapsed = time.perf_counter() - started
+                        cpu_after = process.cpu_times()
                     response.raise_for_status()
                     source = response.json()["source"]
                     head = client.head(source["url"])
@@ -74,14 +61,14 @@ def main() -> None:
             largest = max(entry["Size"] for entry in stored)
         finally:
             store.stop()
-    growth_mb = (peak - baseline) / 1e6
+    growth_mb = memory.growth_mb
     cpu = (cpu_after.user + cpu_after.system) - (cpu_before.user + cpu_before.system)
     print(
         f"uploaded {size_mb:.0f} MB into S3 in {elapsed:.1f} s wall, {cpu:.1f} s server CPU "
         f"({size_mb / elapsed:.0f} MB/s)"
     )
     print(f"largest object in the bucket: {largest / 1e6:.0f} MB; scratch left behind: {scratch_left} bytes")
-    print(f"server RSS: baseline {baseline / 1e6:.0f} MB, peak {peak / 1e6:.0f} MB")
+    print(f"server RSS: baseline {memory.baseline / 1e6:.0f} MB, peak {memory.peak / 1e6:.0f} MB")
     print(f"RSS growth: {growth_mb:.1f} MB (limit {LIMIT_MB} MB, ratio {growth_mb / LIMIT_MB:.2f})")
     print(f"growth per uploaded MB: {growth_mb / size_mb:.4f}")
 

@@ -10,6 +10,11 @@ measured in the order Tolk, nginx, nginx, Tolk, so a change in the machine's loa
 both alike; printed are the throughput and p99 of each (means of the two runs), the ratios
 Tolk/nginx, and each server's CPU time per GB sent beside the wall time of the runs. Goal:
 Tolk >= 0.8 x nginx's throughput and a p99 <= 2 x nginx's at every point.
+
+``--behind-nginx`` measures the deployment of docs/deployment.md instead of Tolk alone: nginx
+with deploy/nginx/tolk.conf in front of ``tolk serve`` with ``TOLK_ACCEL_REDIRECT_PREFIX``, so
+that Tolk checks access to every request and nginx sends the bytes; "Tolk" is then that pair
+(the CPU time of both counted), against nginx serving the file alone.
 """
 
 from __future__ import annotations
@@ -22,12 +27,13 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import httpx
 
 from bench.live_server import free_port, live_server
+from bench.nginx_front import ACCEL_PREFIX, nginx_in_front
 from bench.wrk import WrkRun, ensure_wrk, load_average, run_wrk
 from transcode import synthetic
 from transcode.binary import ffmpeg_path
@@ -132,6 +138,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=5.0, help="each wrk run's length")
     parser.add_argument("--film-seconds", type=float, default=10.0, help="the served film's length")
+    parser.add_argument(
+        "--behind-nginx",
+        action="store_true",
+        help="Tolk behind nginx with deploy/nginx/tolk.conf, nginx sending the bytes (X-Accel-Redirect)",
+    )
     args = parser.parse_args()
     ensure_wrk()
     print(load_average(), "(before)")
@@ -140,7 +151,8 @@ def main() -> None:
         folder = Path(name)
         film = make_film(folder, args.film_seconds)
         data_dir = folder / "service"
-        with live_server(data_dir, hls="false") as server:
+        accel = {"accel_redirect_prefix": ACCEL_PREFIX} if args.behind_nginx else {}
+        with live_server(data_dir, hls="false", **accel) as server, ExitStack() as fronted:
             headers = {"Authorization": f"Bearer {server.token()}"}
             with httpx.Client(base_url=server.url, headers=headers, timeout=120) as api:
                 item = api.post("/api/media", json={"kind": "film", "title": "Bench", "published": True})
@@ -153,10 +165,25 @@ def main() -> None:
             with nginx(folder, stored.parent) as (nginx_url, nginx_process):
                 urls = {"Tolk": f"{server.url}/files/{file_id}.mp4", "nginx": f"{nginx_url}/{stored.name}"}
                 pids = {"Tolk": [server.process.pid], "nginx": [nginx_process.pid]}
+                if args.behind_nginx:
+                    listen = free_port()
+                    front = fronted.enter_context(
+                        nginx_in_front(
+                            folder / "front",
+                            [int(server.url.rsplit(":", 1)[1])],
+                            listen,
+                            data_dir / "files",
+                            worker_processes=2,
+                            access_log=False,
+                        )
+                    )
+                    urls["Tolk"] = f"http://127.0.0.1:{listen}/files/{file_id}.mp4"
+                    pids["Tolk"].append(front.pid)
                 check_same_bytes(urls["Tolk"], urls["nginx"], stored)
                 print(
                     f"serving a {size / 1e6:.1f} MB film; wrk {args.seconds:g} s per run,"
                     " order Tolk nginx nginx Tolk"
+                    + ("; Tolk behind nginx, nginx sending the bytes" if args.behind_nginx else "")
                 )
                 for mode, mode_script in (("1 MiB ranges", script), ("full GET", None)):
                     for connections in CONNECTIONS:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import httpx
 import psutil
 
 from bench.live_server import live_server
+from bench.peak_memory import PeakMemory
 from transcode.binary import ffmpeg_path
 
 TARGET_BYTES = 1_000_000_000
@@ -64,27 +64,14 @@ def main() -> None:
             process = psutil.Process(server.process.pid)
             with httpx.Client(base_url=server.url, headers=headers, timeout=600) as client:
                 item = client.post("/api/media", json={"kind": "film", "title": "Stor film"}).json()
-                baseline = process.memory_info().rss
-                peak = baseline
-                done = threading.Event()
-
-                def sample() -> None:
-                    nonlocal peak
-                    while not done.is_set():
-                        peak = max(peak, process.memory_info().rss)
-                        time.sleep(0.05)
-
-                sampler = threading.Thread(target=sample)
-                sampler.start()
-                started = time.perf_counter()
-                response = client.put(f"/api/media/{item['id']}/file", content=file_chunks(film))
-                elapsed = time.perf_counter() - started
-                done.set()
-                sampler.join()
+                with PeakMemory(process) as memory:
+                    started = time.perf_counter()
+                    response = client.put(f"/api/media/{item['id']}/file", content=file_chunks(film))
+                    elapsed = time.perf_counter() - started
                 response.raise_for_status()
-        growth_mb = (peak - baseline) / 1e6
+        growth_mb = memory.growth_mb
         print(f"uploaded {size_mb:.0f} MB in {elapsed:.1f} s ({size_mb / elapsed:.0f} MB/s)")
-        print(f"server RSS: baseline {baseline / 1e6:.0f} MB, peak {peak / 1e6:.0f} MB")
+        print(f"server RSS: baseline {memory.baseline / 1e6:.0f} MB, peak {memory.peak / 1e6:.0f} MB")
         print(f"RSS growth: {growth_mb:.1f} MB (limit {LIMIT_MB} MB, ratio {growth_mb / LIMIT_MB:.2f})")
         print(f"growth per uploaded MB: {growth_mb / size_mb:.4f}")
 

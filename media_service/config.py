@@ -138,6 +138,14 @@ class Settings(BaseSettings):
         "are believed, comma-separated; every other client's are ignored. Default: a proxy on this "
         "host; empty: none",
     )
+    accel_redirect_prefix: str = Field(
+        default="",
+        pattern=r"^(/[A-Za-z0-9_-]+)+/$|^$",
+        description="Behind nginx on the machine that holds the files (local storage): the internal "
+        "location that serves the files directory, e.g. /_tolk_files/. Tolk checks who may have a "
+        "file and answers X-Accel-Redirect; nginx sends the bytes (deploy/nginx/tolk.conf). Empty: "
+        "Tolk sends them itself",
+    )
 
     # Open data (services.open_data): who publishes the library, and how large a document may be.
     publisher_name: str = Field(

@@ -363,6 +363,11 @@ def serve_stored(
     else:
         reader = lambda parts, trailer: _read_stored(storage, key, parts, trailer)  # noqa: E731
     caching = public_caching if public else PRIVATE
+    accel_uri = storage.accel_redirect_uri(key)
+    if accel_uri is not None:
+        # An internal redirect within nginx: the client's URL is unchanged, so playlists and
+        # documents may go this way too.
+        return accel_redirect_response(accel_uri, content_type, caching=caching, download_name=download_name)
     if may_redirect and request.method == "GET":
         url = storage.redirect_url(
             key, content_type=content_type, cache_control=caching, download_name=download_name
@@ -466,3 +471,22 @@ def serve_text(request: Request, text: str, content_type: str, *, public: bool) 
         return Response(status_code=304, headers=headers)
     headers["content-length"] = str(len(body))
     return Response(b"" if request.method == "HEAD" else body, media_type=content_type, headers=headers)
+
+
+def accel_redirect_response(
+    uri: str, content_type: str, *, caching: str, download_name: str | None = None
+) -> Response:
+    """An empty answer that has nginx send the file at its internal ``uri`` (X-Accel-Redirect):
+    Tolk has checked access; nginx answers Range, HEAD and conditional requests itself, with
+    sendfile. nginx keeps the Content-Type, Cache-Control and Content-Disposition given here,
+    and deploy/nginx/tolk.conf adds the other headers from this answer to the file's."""
+    headers = {
+        "x-accel-redirect": quote(uri),
+        "content-type": content_type,
+        "cache-control": caching,
+        "x-content-type-options": "nosniff",
+        **_CORS,
+    }
+    if download_name is not None:
+        headers["content-disposition"] = _attachment(download_name)
+    return Response(status_code=200, headers=headers)

@@ -118,6 +118,15 @@ def test_list_filters_and_pages(
     assert ids(has_sign_language=True) == []
     page = client.get("/api/media", params={"per_page": 1, "page": 2}).json()
     assert page["total"] == 2 and len(page["items"]) == 1
+
+    def total(**params: object) -> int:
+        return client.get("/api/media", params={"per_page": 1, **params}).json()["total"]
+
+    # Totals counted (a full page, or one past the end) hold the same filters as the listing.
+    assert total(has_captions=True) == 1 and total(has_captions=False) == 1
+    assert total(has_sign_language=False) == 2 and total(has_sign_language=True, page=3) == 0
+    assert total(kind="song", has_captions=True, page=4) == 1
+    assert total(kind="film", has_captions=True, page=2) == 0
     assert client.get("/api/media", params={"per_page": 0}).status_code == 422
 
 

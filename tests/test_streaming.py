@@ -85,6 +85,37 @@ def test_download_link_names_the_file(client: TestClient, upload, film: Path) ->
     assert response.headers["content-disposition"].startswith("attachment;")
 
 
+def test_behind_nginx_tolk_checks_access_and_nginx_sends_the_bytes(tmp_path: Path, film: Path) -> None:
+    """TOLK_ACCEL_REDIRECT_PREFIX: an allowed file is an empty answer naming nginx's internal
+    location of its key, with the headers nginx passes on (tests/browser/test_behind_nginx.py
+    runs it behind nginx); a refused one never names a location."""
+    settings = Settings(
+        data_dir=tmp_path / "data", workers=0, storage="local", accel_redirect_prefix="/_tolk_files/"
+    )
+    with running_service(settings) as (client, auth):
+        item = client.post("/api/media", json={"kind": "film", "title": "F"}, headers=auth).json()
+        stored = client.put(f"/api/media/{item['id']}/file", content=film.read_bytes(), headers=auth)
+        url = stored.json()["source"]["url"]
+        (key,) = [k for k in client.app.state.storage.all_keys() if k.endswith(".mp4")]
+        refused = client.get(url)
+        assert refused.status_code == 404 and "x-accel-redirect" not in refused.headers
+        for method in ("GET", "HEAD"):
+            sent = client.request(method, url, headers=auth)
+            assert sent.status_code == 200 and sent.content == b""
+            assert sent.headers["x-accel-redirect"] == f"/_tolk_files/{key}"
+            assert sent.headers["content-type"] == "video/mp4"
+            assert sent.headers["cache-control"] == "private, no-cache"
+            assert sent.headers["access-control-allow-origin"] == "*"
+        download = client.get(url + "?download=1", headers=auth)
+        assert download.headers["content-disposition"].startswith("attachment;")
+
+
+@pytest.mark.parametrize("prefix", ["_tolk_files/", "/_tolk_files", "/a/../b/", "/a b/"])
+def test_an_accel_redirect_prefix_is_an_absolute_folder_path(prefix: str) -> None:
+    with pytest.raises(ValueError, match="accel_redirect_prefix"):
+        Settings(accel_redirect_prefix=prefix)
+
+
 # RFC 9110 range requests and preconditions ---------------------------------------------------
 # One published film, shared by the read-only tests below.
 

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from media_service.config import Settings
 from transcode.burnin import ass_filter_path, ass_text, ass_timestamp, cues_to_ass
 from transcode.captions import Cue
+from transcode.facts import MediaFacts, VideoFacts
 from transcode.kinds import X264_PRESETS, CaptionKind, VariantKind, spoken_caption_kinds
 from transcode.layout import (
     Box,
@@ -217,6 +218,34 @@ def test_variants_ordered_together_are_one_ffmpeg_run(all_variants: AllVariants)
     assert "chromakey" not in graph
     for option in ("-protocol_whitelist", "-format_whitelist"):
         assert args.count(option) == 2
+
+
+@pytest.mark.parametrize(("recording_size", "threads"), [((1920, 1080), ["1"]), ((3840, 2160), [])])
+def test_the_signer_is_keyed_without_format_conversions_on_one_thread(
+    recording_size: tuple[int, int], threads: list[str], tmp_path: Path
+) -> None:
+    """Pure: the arguments alone. The key's planes stay gray up to mergeplanes (a yuv420p
+    input among them made ffmpeg convert the chroma planes, full range to limited); the graph
+    runs in one thread, and a recording up to full HD is decoded by one."""
+    width, height = recording_size
+    film = MediaFacts("mov,mp4,m4a,3gp,3g2,mj2", 10.0, 1, VideoFacts("h264", 1280, 720, 25.0, "yuv420p"))
+    recording = MediaFacts(
+        "mov,mp4,m4a,3gp,3g2,mj2", 10.0, 1, VideoFacts("h264", width, height, 25.0, "yuv420p")
+    )
+    job = VariantJob(
+        source=MediaFile(tmp_path / "film.mp4", film),
+        outputs={VariantKind.SIGNED: tmp_path / "signed.mp4"},
+        interpreter=MediaFile(tmp_path / "signer.mp4", recording),
+        layout=KEYED,
+    )
+    args = build_variants(job).args
+    assert args[args.index("-filter_complex_threads") + 1] == "1"
+    signer_input = args.index("file:" + str((tmp_path / "signer.mp4").resolve()))
+    before_signer = args[args.index("file:" + str((tmp_path / "film.mp4").resolve())) : signer_input]
+    assert [before_signer[i + 1] for i, arg in enumerate(before_signer) if arg == "-threads"] == threads
+    graph = args[args.index("-filter_complex") + 1]
+    assert "extractplanes=y+u+v" in graph and "mergeplanes=format=yuva420p" in graph
+    assert "split=2" not in graph  # the picture is not split off to join the gray planes
 
 
 def test_outputs_keep_the_duration_and_sound(all_variants: AllVariants) -> None:

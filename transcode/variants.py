@@ -230,9 +230,12 @@ def build_variants(job: VariantJob) -> VariantPlan:
         if with_signer:
             assert job.interpreter is not None and signer_box is not None
             window = interpreter_window(facts.duration, job.interpreter.facts.duration, job.layout.offset)
-            # One decoding thread: the recording is shown small, and a decoder's frame threads
-            # cost CPU time to hand frames over while x264 keeps every core busy anyway.
-            recording = _open(job.interpreter.path, skip=window.skip, length=window.length, threads=1)
+            recording = _open(
+                job.interpreter.path,
+                skip=window.skip,
+                length=window.length,
+                threads=_recording_threads(job.interpreter.facts),
+            )
             signer = _signer(
                 recording,
                 job.interpreter.facts,
@@ -427,6 +430,20 @@ def _open(
     if demuxer is not None:
         options["f"] = demuxer
     return ffmpeg.input(file_url(path), **options)
+
+
+# Up to full HD, one thread decodes a recording faster than the film is encoded.
+_ONE_THREAD_PIXELS = 1920 * 1088
+
+
+def _recording_threads(facts: MediaFacts) -> int | None:
+    """Decoding threads for the interpreter recording: one up to full HD (a decoder's frame
+    threads cost CPU time to hand frames over while x264 keeps every core busy anyway), else
+    ffmpeg's choice, so that a 4K recording does not hold the encoders back."""
+    video = facts.video
+    if video is not None and video.width * video.height <= _ONE_THREAD_PIXELS:
+        return 1
+    return None
 
 
 def _picture_size(facts: MediaFacts, song_picture_size: tuple[int, int]) -> tuple[int, int]:

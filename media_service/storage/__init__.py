@@ -41,7 +41,9 @@ def open_storage(settings: Settings) -> Storage:
     """The storage ``settings`` name: files under the data directory, or the S3 bucket. Scratch
     space is the data directory's either way (each process's own)."""
     if settings.storage == "local":
-        return LocalStorage(settings.files_dir, settings.scratch_dir)
+        return LocalStorage(
+            settings.files_dir, settings.scratch_dir, accel_redirect_prefix=settings.accel_redirect_prefix
+        )
     if not settings.s3_bucket:
         raise ValueError("TOLK_STORAGE=s3 needs TOLK_S3_BUCKET")
     # Imported here: boto3 is loaded only by installations that store in S3.

@@ -317,6 +317,12 @@ class Storage(ABC):
         redirect (``TOLK_S3_SERVE=redirect``); None when Tolk streams them."""
         return None
 
+    def accel_redirect_uri(self, key: str) -> str | None:
+        """The URI of nginx's internal location that sends the file at ``key`` (X-Accel-Redirect,
+        ``TOLK_ACCEL_REDIRECT_PREFIX``), when nginx sends files from this store's disk; None
+        when Tolk sends them."""
+        return None
+
     def abort_incomplete_uploads(self, older_than: float) -> int:
         """End uploads into the store begun before ``older_than`` (a timestamp) and never
         completed (a crash mid-upload); returns how many. Nothing to do where there are none."""

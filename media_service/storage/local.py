@@ -23,10 +23,15 @@ class LocalStorage(Storage):
     """Files under ``root``, with scratch space for partial files (on the same file system, so
     that moving a finished one in is a rename)."""
 
-    def __init__(self, root: Path, scratch: Path, owners: Path | None = None) -> None:
+    def __init__(
+        self, root: Path, scratch: Path, owners: Path | None = None, *, accel_redirect_prefix: str = ""
+    ) -> None:
+        """``accel_redirect_prefix``: nginx's internal location for ``root`` (see
+        ``accel_redirect_uri``); empty when Tolk sends files itself."""
         super().__init__(scratch, owners)
         self.root = root
         self.root.mkdir(parents=True, exist_ok=True)
+        self.accel_redirect_prefix = accel_redirect_prefix
 
     def path(self, key: str) -> Path:
         """The absolute path of a key; refuses keys that could leave the store."""
@@ -34,6 +39,11 @@ class LocalStorage(Storage):
 
     def exists(self, key: str) -> bool:
         return self.path(key).exists()
+
+    def accel_redirect_uri(self, key: str) -> str | None:
+        if not self.accel_redirect_prefix:
+            return None
+        return self.accel_redirect_prefix + check_key(key)
 
     def stat(self, key: str) -> StoredObject:
         path = self.path(key)

@@ -1,15 +1,13 @@
 """docs/deployment.md followed: nginx, with deploy/nginx/tolk.conf as it is in the repository,
 in front of two ``tolk serve`` processes; a film uploaded, fetched (HEAD, Range) and played
-through it. Needs nginx (``scripts/setup`` installs it as root); skipped with a message without."""
+through it, once with Tolk sending the bytes and once with nginx sending them
+(``TOLK_ACCEL_REDIRECT_PREFIX``: Tolk checks access and answers X-Accel-Redirect). Needs nginx
+(``scripts/setup`` installs it as root); skipped with a message without."""
 
 from __future__ import annotations
 
 import os
 import re
-import shutil
-import socket
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,62 +15,22 @@ import httpx
 import pytest
 
 from bench.live_server import free_port, operator_token, start_serving, stop_serving
+from bench.nginx_front import ACCEL_PREFIX, NGINX, nginx_in_front
 
-CONFIG = Path(__file__).resolve().parents[2] / "deploy" / "nginx" / "tolk.conf"
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-
-
-def _test_config(ports: list[int], listen: int) -> str:
-    """The repository's file with only its lines marked ``test:`` changed."""
-    text = CONFIG.read_text()
-    text, listens = re.subn(r"listen 80;  # test: listen port", f"listen 127.0.0.1:{listen};", text)
-    for index, port in enumerate(ports, 1):
-        text, count = re.subn(
-            rf"server 127\.0\.0\.1:\d+;  # test: API process {index}", f"server 127.0.0.1:{port};", text
-        )
-        assert count == 1, f"deploy/nginx/tolk.conf lost its line for API process {index}"
-    assert listens == 1, "deploy/nginx/tolk.conf lost its listen line"
-    return text
-
-
-def _main_config(prefix: Path) -> str:
-    """nginx.conf around the included file: everything nginx writes kept under ``prefix``."""
-    user = "user root;\n" if os.geteuid() == 0 else ""
-    temps = "".join(
-        f"{kind}_temp_path {prefix / kind};\n"
-        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
-    return (
-        f"{user}daemon off;\nworker_processes 1;\n"
-        f"pid {prefix / 'nginx.pid'};\nerror_log {prefix / 'error.log'};\n"
-        "events { worker_connections 256; }\n"
-        "http {\n"
-        "log_format upstream '$request_method $uri $status $upstream_addr';\n"
-        f"access_log {prefix / 'access.log'} upstream;\n{temps}"
-        f"include {prefix / 'tolk.conf'};\n"
-        "}\n"
-    )
-
-
-def _wait_for_port(port: int, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"nginx exited: {process.stderr.read().decode() if process.stderr else ''}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError("nginx did not listen within 10 s")
+# Who sends a stored file's bytes: Tolk itself, or nginx after Tolk's X-Accel-Redirect.
+SENDERS = ("tolk", "nginx")
 
 
 class Site:
-    def __init__(self, url: str, prefix: Path, token: str, ports: list[int]) -> None:
+    def __init__(
+        self, url: str, prefix: Path, token: str, ports: list[int], sender: str, files_dir: Path
+    ) -> None:
         self.url = url
+        self.files_dir = files_dir
         self.ports = ports
         self.prefix = prefix
         self.token = token
+        self.sender = sender
 
     def upstreams(self) -> set[str]:
         """The API processes nginx passed requests to, from its access log."""
@@ -80,8 +38,9 @@ class Site:
         return {line.rsplit(" ", 1)[-1] for line in lines} - {"-"}
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+@pytest.fixture(scope="module", params=SENDERS)
+def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    sender = request.param
     if not Path(NGINX).exists():
         pytest.skip(f"nginx tests skipped: nginx not found at {NGINX} (scripts/setup installs it as root)")
     prefix = tmp_path_factory.mktemp("nginx")
@@ -95,23 +54,17 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         "TOLK_HLS": "false",
         "TOLK_FORWARDED_ALLOW_IPS": "127.0.0.1",
         "TOLK_METRICS": "loopback",
+        "TOLK_ACCEL_REDIRECT_PREFIX": ACCEL_PREFIX if sender == "nginx" else "",
     }
     # One process runs the jobs, the other only answers: as with `tolk worker`s elsewhere.
     api = [
         start_serving({**env, "TOLK_WORKERS": workers}, f"http://127.0.0.1:{port}", port)
         for port, workers in zip(ports, ["1", "0"], strict=True)
     ]
-    (prefix / "tolk.conf").write_text(_test_config(ports, listen))
-    (prefix / "nginx.conf").write_text(_main_config(prefix))
-    nginx = subprocess.Popen(
-        [NGINX, "-p", str(prefix), "-c", str(prefix / "nginx.conf")], stderr=subprocess.PIPE
-    )
     try:
-        _wait_for_port(listen, nginx)
-        yield Site(url, prefix, operator_token(env, "nginx"), ports)
+        with nginx_in_front(prefix, ports, listen, data_dir / "files"):
+            yield Site(url, prefix, operator_token(env, "nginx"), ports, sender, data_dir / "files")
     finally:
-        nginx.terminate()
-        nginx.wait(timeout=10)
         for process in api:
             stop_serving(process)
 
@@ -158,6 +111,39 @@ def test_a_film_uploaded_through_nginx_is_served_whole_with_head_and_ranges(
     assert data[200:210] in several.content
     unchanged = httpx.get(url, headers={"If-None-Match": head.headers["etag"]})
     assert unchanged.status_code == 304
+
+
+def test_who_sends_the_bytes_keeps_access_and_headers(site: Site, played: dict, film: Path) -> None:
+    """With X-Accel-Redirect nginx sends the file (its own ETag, "mtime-size" in hex) and Tolk
+    still decides who gets it; Tolk's headers come with the file either way."""
+    url = site.url + _source_url(played)
+    whole = httpx.get(url)
+    assert whole.status_code == 200 and whole.content == film.read_bytes()
+    assert "x-accel-redirect" not in whole.headers
+    nginx_tag = re.fullmatch(r'"[0-9a-f]+-[0-9a-f]+"', whole.headers["etag"]) is not None
+    assert nginx_tag == (site.sender == "nginx"), whole.headers["etag"]
+    assert whole.headers["access-control-allow-origin"] == "*"
+    assert whole.headers["x-content-type-options"] == "nosniff"
+    assert whole.headers["cache-control"] == "public, max-age=300"
+    assert "script-src 'self'" in whole.headers["content-security-policy"]
+    saved = httpx.get(url, params={"download": "1"})
+    assert saved.headers["content-disposition"].startswith("attachment")
+    # The internal location is nginx's alone: no client reaches the files directory by it.
+    stored = [path.relative_to(site.files_dir).as_posix() for path in site.files_dir.glob("*/*.mp4")]
+    assert stored
+    for key in stored:
+        assert httpx.get(f"{site.url}{ACCEL_PREFIX}{key}").status_code == 404
+    # An unpublished film is the editors' only, whoever sends its bytes.
+    headers = {"Authorization": f"Bearer {site.token}"}
+    hidden = httpx.patch(f"{site.url}/api/media/{played['id']}", json={"published": False}, headers=headers)
+    assert hidden.status_code == 200, hidden.text
+    try:
+        assert httpx.get(url).status_code == 404
+        private = httpx.get(url, headers=headers)
+        assert private.status_code == 200 and private.content == film.read_bytes()
+        assert private.headers["cache-control"] == "private, no-cache"
+    finally:
+        httpx.patch(f"{site.url}/api/media/{played['id']}", json={"published": True}, headers=headers)
 
 
 def test_requests_are_shared_between_both_api_processes(site: Site) -> None:
