@@ -126,12 +126,17 @@ def demo(args: argparse.Namespace) -> int:
 
 
 def worker(args: argparse.Namespace) -> int:
-    """Run job workers alone, e.g. on another machine sharing the database, files and Redis."""
+    """Run job workers alone, e.g. on another machine sharing the database, the store and Redis."""
     from media_service.jobs.queue import JobQueue
+    from media_service.services.cleanup import sweep_orphans
 
     settings = get_settings()
     logging.config.dictConfig(log_config(settings.log_format))
     sessions, storage = _open(settings)
+    # What this worker's earlier life was moving into the store when it died is marked on its
+    # own disk alone: only it can remove such files at once (the service's sweeper, elsewhere,
+    # waits out their grace period).
+    sweep_orphans(sessions, storage)
     queue = JobQueue(settings)
     count = args.workers or max(1, settings.workers)
     if settings.worker_metrics_port:

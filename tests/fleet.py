@@ -44,6 +44,27 @@ from transcode.kinds import VariantKind
 API_PORT = 8000  # the API's port inside its own namespace (nothing else listens there)
 
 
+class UploadGate:
+    """Once armed, lets a host's next ``allowed`` uploads to the store (PUT requests) through and
+    holds the one after: the host is then in the middle of moving a job's outputs into the store."""
+
+    def __init__(self) -> None:
+        self.allowed: int | None = None
+        self.held = threading.Event()
+
+    def arm(self, allowed: int) -> None:
+        self.allowed = allowed
+
+    def lets_through(self, data: bytes) -> bool:
+        if self.allowed is None or not data.startswith(b"PUT "):
+            return True
+        if self.allowed > 0:
+            self.allowed -= 1
+            return True
+        self.held.set()
+        return False
+
+
 class Relay:
     """TCP forwarding from addresses of this namespace to services on loopback, run by an
     asyncio loop in a thread of the test process."""
@@ -54,22 +75,26 @@ class Relay:
         self.thread.start()
         self.servers: list[asyncio.base_events.Server] = []
 
-    def forward(self, listen_host: str, target_port: int) -> int:
+    def forward(self, listen_host: str, target_port: int, gate: UploadGate | None = None) -> int:
         """Listen on a free port of ``listen_host``; returns it. Each connection is relayed to
-        ``127.0.0.1:target_port``."""
+        ``127.0.0.1:target_port`` (what the client sends through ``gate``, if given)."""
 
         async def start() -> asyncio.base_events.Server:
-            return await asyncio.start_server(self._relay(target_port), listen_host, 0)
+            return await asyncio.start_server(self._relay(target_port, gate), listen_host, 0)
 
         server = asyncio.run_coroutine_threadsafe(start(), self.loop).result(10)
         self.servers.append(server)
         return int(server.sockets[0].getsockname()[1])
 
     @staticmethod
-    def _relay(target_port: int):  # type: ignore[no-untyped-def]
-        async def pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    def _relay(target_port: int, gate: UploadGate | None):  # type: ignore[no-untyped-def]
+        async def pipe(
+            reader: asyncio.StreamReader, writer: asyncio.StreamWriter, gate: UploadGate | None
+        ) -> None:
             try:
                 while data := await reader.read(1 << 16):
+                    if gate is not None and not gate.lets_through(data):
+                        await asyncio.Future()  # held until the relay closes
                     writer.write(data)
                     await writer.drain()
             except OSError:
@@ -84,7 +109,7 @@ class Relay:
             except OSError:
                 client_writer.close()
                 return
-            await asyncio.gather(pipe(client_reader, writer), pipe(reader, client_writer))
+            await asyncio.gather(pipe(client_reader, writer, gate), pipe(reader, client_writer, None))
 
         return connected
 
@@ -148,14 +173,17 @@ class Network:
         self.shared_ports = shared_ports
         self.isolated = isolated
         self.tag = secrets.token_hex(2)
-        self.relay = Relay() if isolated else None
+        self.relay = Relay()
         self.hosts: list[Host] = []
         # A /16 of its own for this run, out of the way of the usual private networks.
         self._subnet = f"10.{200 + secrets.randbelow(50)}"
 
-    def host(self, name: str) -> Host:
+    def host(self, name: str, gates: dict[int, UploadGate] | None = None) -> Host:
+        """A host; its connections to the shared ports in ``gates`` pass through those gates."""
+        gates = gates or {}
         if not self.isolated:
             host = Host(name)
+            host.ports = {port: self.relay.forward("127.0.0.1", port, gate) for port, gate in gates.items()}
             self.hosts.append(host)
             return host
         index = len(self.hosts) + 1
@@ -170,13 +198,11 @@ class Network:
         _ip("-n", netns, "addr", "add", f"{address}/30", "dev", inside)
         _ip("-n", netns, "link", "set", inside, "up")
         _ip("-n", netns, "link", "set", "lo", "up")
-        assert self.relay is not None
-        host.ports = {port: self.relay.forward(gateway, port) for port in self.shared_ports}
+        host.ports = {port: self.relay.forward(gateway, port, gates.get(port)) for port in self.shared_ports}
         return host
 
     def close(self) -> None:
-        if self.relay is not None:
-            self.relay.close()
+        self.relay.close()
         for host in self.hosts:
             if host.netns is not None:  # the veth pair goes with the namespace
                 subprocess.run(["ip", "netns", "del", host.netns], capture_output=True)
@@ -363,7 +389,9 @@ class FleetRun:
     films: dict[int, float]  # item id -> the film's duration
     killed_job: int
     killed_at: datetime
-    progress_at_kill: float
+    progress_seen: float  # the most of worker A's progress the API had shown before it died
+    state_at_kill: str
+    orphans: dict[str, list[str]]  # objects in the store that no row names, by when
     jobs: list[dict]  # every job of the items, from the database, once all had ended
     events: dict[int, list[tuple[str, dict]]]  # each variant job's progress stream, start to end
     stream_errors: list[BaseException]
@@ -403,7 +431,7 @@ class ObjectStore:
             "TOLK_S3_SERVE": self.serve,
         }
 
-    def keys(self) -> list[str]:
+    def object_keys(self) -> list[str]:
         pages = self.server.client().get_paginator("list_objects_v2").paginate(Bucket=self.bucket)
         return sorted(entry["Key"] for page in pages for entry in page.get("Contents", []))
 
@@ -449,6 +477,14 @@ def _url_on(url: str, host: Host) -> str:
     assert parts.hostname == "127.0.0.1" and parts.port, url
     netloc = parts.netloc.replace(f"127.0.0.1:{parts.port}", f"{host.gateway}:{host.reach(parts.port)}")
     return urlunsplit(parts._replace(netloc=netloc))
+
+
+def _named_or_made_from(key: str, named: set[str]) -> bool:
+    """Whether a row names ``key``, or the file it is a copy of (``Storage.derived_key``)."""
+    if key in named:
+        return True
+    stem = key.split(".d/", 1)[0]
+    return any(name.rsplit(".", 1)[0] == stem for name in named)
 
 
 def _jobs(sessions: sessionmaker[Session], items: list[int]) -> list[dict]:
@@ -541,18 +577,17 @@ def run_fleet(
             api_host = network.host("fleet-api")
             api, url = start_api(api_host, env_for(api_host, "api"), folder / "api.log")
             processes.append(api)
-            players = {"api": url}
-            if isinstance(store, ObjectStore):
-                # A second API process sends players to the store itself (presigned URLs).
-                redirect_host = network.host("fleet-api-redirect")
-                redirect_env = env_for(redirect_host, "api-redirect", s3_serve="redirect")
-                redirecting, players["redirect"] = start_api(
-                    redirect_host, redirect_env, folder / "api-r.log"
-                )
-                processes.append(redirecting)
-            # The worker to be killed encodes slowly (a slow preset, honestly more work), so
-            # that it is surely in the middle of a job when it dies; the other quickly.
-            doomed_host, survivor_host = network.host("fleet-worker-a"), network.host("fleet-worker-b")
+            # A second API process sends players to the store itself (presigned URLs).
+            redirect_host = network.host("fleet-api-redirect")
+            redirect_env = env_for(redirect_host, "api-redirect", s3_serve="redirect")
+            redirecting, redirect_url = start_api(redirect_host, redirect_env, folder / "api-r.log")
+            processes.append(redirecting)
+            players = {"api": url, "redirect": redirect_url}
+            # The worker to be killed encodes slowly (a slow preset, honestly more work), and
+            # its uploads to the store pass a gate of the test's, which holds one of them.
+            gate = UploadGate()
+            doomed_host = network.host("fleet-worker-a", gates={port: gate for port in store.ports()})
+            survivor_host = network.host("fleet-worker-b")
             doomed_env = env_for(doomed_host, "worker-a", variant_preset="slower")
             doomed = start_worker(doomed_host, doomed_env, folder / "a.log")
             processes.append(doomed)
@@ -573,6 +608,15 @@ def run_fleet(
             for index, (film, _duration) in enumerate(inputs.films, 1):
                 items.append(_add_item(client, index, film, inputs))
                 served.items.append(items[-1])
+
+            def ended(jobs: list[dict]) -> list[dict] | None:
+                return jobs if all(job["state"] in FINISHED for job in jobs) else None
+
+            # The uploads' own jobs (remux, the sign window) first: then worker A's next
+            # uploads are a variant job's outputs.
+            _wait(lambda: ended(_jobs(sessions, items)), "the uploads' jobs to end", 90, processes)
+            # Two of the outputs reach the store, the third is held: A dies while publishing.
+            gate.arm(allowed=2)
             kinds = [kind.value for kind in VariantKind if kind is not VariantKind.WEB]
             if inputs.descriptions is None:
                 kinds = [kind for kind in kinds if "described" not in kind]
@@ -603,34 +647,39 @@ def run_fleet(
                 ]
                 return max(progress, default=0.0)
 
-            progress_at_kill = _wait(progress_seen, "progress of worker A's job on the API", 90, processes)
+            progress_seen = _wait(progress_seen, "progress of worker A's job on the API", 120, processes)
+            _wait(gate.held.is_set, "worker A to move its outputs into the store", 120, processes)
+            state_at_kill = next(job for job in _jobs(sessions, items) if job["id"] == victim["id"])["state"]
             killed_at = datetime.now(UTC)
             doomed.kill()
 
-            def all_ended() -> list[dict] | None:
-                jobs = _jobs(sessions, items)
-                return jobs if all(job["state"] in FINISHED for job in jobs) else None
-
-            jobs = _wait(all_ended, "every job to end", 180, processes)
+            jobs = _wait(lambda: ended(_jobs(sessions, items)), "every job to end", 180, processes)
             for each in streams.values():
                 each.join(30)
             served.stop()
 
-            # The sweeper, with no grace period: every job has ended, nothing is entering storage.
+            def unnamed() -> list[str]:
+                with sessions() as session:
+                    named = _named_keys(session)
+                return [key for key in store.object_keys() if not _named_or_made_from(key, named)]
+
+            def scratch_of(name: str) -> list[str]:
+                return sorted(path.name for path in (folder / name / "tmp").rglob("*") if path.is_file())
+
+            orphans = {"before": unnamed()}
+            scratch = {name: scratch_of(name) for name in ("api", "worker-a", "worker-b")}
+            # Worker A's machine comes back: the worker starts again on its own disk, where the
+            # marks of what it was moving into the store when it died are.
+            processes.append(start_worker(doomed_host, doomed_env, folder / "a-again.log"))
+            orphans["after worker A's restart"] = unnamed()
+            scratch["worker-a restarted"] = scratch_of("worker-a")
+            # The sweeper once more, with no grace period: every job has ended.
             settings = Settings(
                 **{name[5:].lower(): value for name, value in operator.items() if name.startswith("TOLK_")}
             )
             swept = sweep_orphans(sessions, open_storage(settings), grace_seconds=0)
             with sessions() as session:
                 named = _named_keys(session)
-
-            def scratch_of(name: str) -> list[str]:
-                return sorted(path.name for path in (folder / name / "tmp").rglob("*") if path.is_file())
-
-            scratch = {name: scratch_of(name) for name in ("api", "worker-a", "worker-b")}
-            # Worker A's machine comes back: the worker starts again on its own disk.
-            processes.append(start_worker(doomed_host, doomed_env, folder / "a-again.log"))
-            scratch["worker-a restarted"] = scratch_of("worker-a")
             yield FleetRun(
                 url=url,
                 players=players,
@@ -645,14 +694,16 @@ def run_fleet(
                 },
                 killed_job=victim["id"],
                 killed_at=killed_at,
-                progress_at_kill=progress_at_kill,
+                progress_seen=progress_seen,
+                state_at_kill=state_at_kill,
+                orphans=orphans,
                 jobs=jobs,
                 events={job_id: each.events for job_id, each in streams.items()},
                 stream_errors=[each.error for each in streams.values() if each.error is not None],
                 served=served.checked,
                 incomplete=served.incomplete,
                 swept=swept,
-                stored=store.keys(),
+                stored=store.object_keys(),
                 incomplete_uploads=store.incomplete_uploads(),
                 named=named,
                 scratch=scratch,

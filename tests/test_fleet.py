@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import pytest
 from fleet import FleetRun
+from fleet import _named_or_made_from as named_or_made_from
 
 
 def test_every_job_ends_done_and_the_killed_workers_job_runs_again_on_the_other(fleet: FleetRun) -> None:
     assert [job for job in fleet.jobs if job["state"] != "done"] == []
     killed = next(job for job in fleet.jobs if job["id"] == fleet.killed_job)
-    assert 0 < fleet.progress_at_kill < 1  # it died in the middle of the job
+    assert fleet.state_at_kill == "running" and fleet.progress_seen > 0  # it died in the middle of the job
     assert (killed["attempts"], killed["error"]) == (2, None)
     assert killed["worker_pid"] == fleet.pids["b"]
     ordered = [job for job in fleet.jobs if job["kinds"] == fleet.ordered]
@@ -65,14 +66,16 @@ def test_no_file_was_ever_served_before_it_was_whole(fleet: FleetRun) -> None:
             assert fleet.served[variant["url"]] == (variant["size_bytes"], {variant["size_bytes"]})
 
 
-def test_the_sweeper_leaves_no_object_that_no_row_names(fleet: FleetRun) -> None:
-    def named_or_made_from_named(key: str) -> bool:
-        if key in fleet.named:
-            return True
-        stem = key.split(".d/", 1)[0]  # a copy made from a file (a poster's sizes): its file's
-        return any(named.rsplit(".", 1)[0] == stem for named in fleet.named)
-
-    assert [key for key in fleet.stored if not named_or_made_from_named(key)] == []
+def test_what_the_killed_worker_left_in_the_store_is_swept_and_nothing_unnamed_remains(
+    fleet: FleetRun,
+) -> None:
+    """Worker A died with two of its job's outputs in the store and no row naming them yet: no
+    row, so no URL, never listed or served. Started again, the worker removed them at once (its
+    disk held their marks), and the sweeper then finds nothing that no row names."""
+    assert len(fleet.orphans["before"]) == 2
+    assert fleet.orphans["after worker A's restart"] == []
+    assert fleet.swept == 0
+    assert [key for key in fleet.stored if not named_or_made_from(key, fleet.named)] == []
     assert sorted(fleet.named - set(fleet.stored)) == []  # and no row names a missing object
     assert fleet.incomplete_uploads == []
 
