@@ -5,7 +5,8 @@ Run as root (CI), each process is put on a host of its own: a network namespace 
 joined to this one by a veth pair, and a host name of its own (so a worker's death is known to
 the others only by its silent heartbeat, as across machines). The shared services listen on
 loopback here; a relay in the test process carries each host's connections to them from its
-end of the veth pair. Without root each process is a plain child on loopback.
+end of the veth pair (and can hold one host's uploads to the store: ``UploadGate``). Without
+root each process is a plain child on loopback.
 """
 
 from __future__ import annotations
@@ -673,6 +674,10 @@ def run_fleet(
             processes.append(start_worker(doomed_host, doomed_env, folder / "a-again.log"))
             orphans["after worker A's restart"] = unnamed()
             scratch["worker-a restarted"] = scratch_of("worker-a")
+            # The workers' part is over: only the API processes stay up, for the browser (the
+            # fixture lives as long as the test session).
+            for worker in processes[2:]:
+                worker.stop()
             # The sweeper once more, with no grace period: every job has ended.
             settings = Settings(
                 **{name[5:].lower(): value for name, value in operator.items() if name.startswith("TOLK_")}

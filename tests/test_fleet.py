@@ -1,7 +1,8 @@
 """A fleet (issue 18): ``tolk serve`` and two ``tolk worker``s sharing only PostgreSQL, Redis and
 the store, each with a data directory of its own (and, as root, a network namespace and host
 name of its own). Three films with interpreters get every variant; one worker is SIGKILLed in
-the middle of a job, which the other runs again. The run is tests/fleet.py's, shared with
+the middle of a job, while it moves the outputs into the store, and the other runs the job
+again. The run is tests/fleet.py's, shared with
 tests/browser/test_fleet_in_chromium.py, which plays every variant."""
 
 from __future__ import annotations
