@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from tusclient.client import TusClient
 
 from bench.live_server import free_port, operator_token, start_serving, stop_serving
 from bench.nginx_front import ACCEL_PREFIX, NGINX, nginx_in_front
@@ -150,6 +151,29 @@ def test_requests_are_shared_between_both_api_processes(site: Site) -> None:
     for _ in range(6):
         assert httpx.get(site.url + "/healthz").json() == {"status": "alive"}
     assert len(site.upstreams()) == 2, site.upstreams()
+
+
+def test_a_resumable_upload_goes_to_one_api_process_whole(site: Site, film: Path) -> None:
+    """tus through nginx (tuspy, in several parts): every request of the upload reaches the
+    process that keeps its parts (deploy/nginx/tolk.conf's tolk_uploads), and the film is whole."""
+    headers = {"Authorization": f"Bearer {site.token}"}
+    item = httpx.post(
+        f"{site.url}/api/media", json={"kind": "film", "title": "Återupptagen"}, headers=headers
+    ).json()
+    size = film.stat().st_size
+    uploader = TusClient(f"{site.url}/api/uploads", headers=headers).uploader(
+        str(film),
+        chunk_size=size // 4 + 1,
+        metadata={"item_id": str(item["id"]), "target": "source", "filename": film.name},
+    )
+    uploader.upload()
+    source = httpx.get(f"{site.url}/api/media/{item['id']}", headers=headers).json()["source"]
+    assert source is not None and source["size_bytes"] == size
+    assert httpx.get(site.url + source["url"], headers=headers).content == film.read_bytes()
+    lines = (site.prefix / "access.log").read_text().splitlines()
+    upload_lines = [line for line in lines if " /api/uploads" in line]
+    assert len(upload_lines) >= 5  # the POST and four PATCHes at least
+    assert len({line.rsplit(" ", 1)[-1] for line in upload_lines}) == 1, upload_lines
 
 
 def test_nginx_keeps_metrics_from_the_internet_and_readiness_answers(site: Site) -> None:
