@@ -76,12 +76,14 @@ class CataloguePage:
 
 def item_query() -> Any:
     """Items with everything a page or an export shows of them loaded at once."""
+    # A variant's and a document's file is one of the item's files, loaded just before them:
+    # ``immediateload`` takes it from the session's identity map, with no query of its own.
     return select(MediaItem).options(
         selectinload(MediaItem.files),
         selectinload(MediaItem.captions),
         selectinload(MediaItem.interpreters),
-        selectinload(MediaItem.variants).selectinload(Variant.file),
-        selectinload(MediaItem.documents).selectinload(Document.file),
+        selectinload(MediaItem.variants).immediateload(Variant.file),
+        selectinload(MediaItem.documents).immediateload(Document.file),
     )
 
 
