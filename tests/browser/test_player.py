@@ -410,7 +410,8 @@ def test_every_control_works_from_the_keyboard(page, watch) -> None:  # type: ig
 
     tab_to(page, ".tp-transcript-button")
     key("Space")
-    assert page.locator(".tp-transcript").is_visible()
+    # A button acts on Space's key-up: waited for, not read at once (a busy machine lags).
+    expect(page.locator(".tp-transcript")).to_be_visible()
     tab_to(page, ".tp-cue-button")
     key("ArrowDown")
     key("ArrowDown")
@@ -420,7 +421,7 @@ def test_every_control_works_from_the_keyboard(page, watch) -> None:  # type: ig
     page.locator(".tp-play").focus()
     tab_to(page, ".tp-sign-button")
     key("Enter")
-    assert page.locator(".tp-sign").is_visible()
+    expect(page.locator(".tp-sign")).to_be_visible()
     tab_to(page, ".tp-layout-button")
     # The window is part of the picture, which comes before the controls.
     tab_to(page, ".tp-sign.is-window", backwards=True)
