@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import re
 import secrets
 from collections.abc import AsyncIterator, Callable, Mapping
@@ -87,10 +86,6 @@ class Validators:
 
     etag: str
     last_modified: datetime
-
-    @classmethod
-    def of(cls, stat_result: os.stat_result) -> Validators:
-        return cls.of_times(stat_result.st_mtime, stat_result.st_size)
 
     @classmethod
     def of_times(cls, modified: float, size: int) -> Validators:
@@ -306,37 +301,6 @@ def _missing(where: str, error: Exception) -> NotFound:
     return NotFound("the file is missing from storage")
 
 
-def serve_file(
-    request: Request,
-    path: Path,
-    content_type: str,
-    *,
-    public: bool,
-    download_name: str | None = None,
-    public_caching: str = PUBLIC,
-) -> Response:
-    """The answer for the local file ``path`` to a GET or HEAD: 200, 206 (one range or
-    multipart/byteranges), 304, 412 or 416, by RFC 9110.
-
-    Every stored file may be read from any origin (captions and media for embedding sites'
-    players); private files are still only served to editors by the caller.
-    """
-    try:
-        stat_result = path.stat()
-    except FileNotFoundError as error:
-        raise _missing(str(path), error) from error
-    return _serve(
-        request,
-        stat_result.st_size,
-        Validators.of(stat_result),
-        lambda parts, trailer: _read(path, parts, trailer),
-        content_type,
-        public=public,
-        download_name=download_name,
-        public_caching=public_caching,
-    )
-
-
 def serve_stored(
     request: Request,
     storage: Storage,
@@ -348,7 +312,7 @@ def serve_stored(
     public_caching: str = PUBLIC,
     may_redirect: bool = True,
 ) -> Response:
-    """The answer for the stored file at ``key``, as ``serve_file`` gives for a local file,
+    """The answer for the stored file at ``key``, as for a local file,
     from whichever backend holds it. A GET may be redirected to the store itself (when the
     storage serves by redirect and ``may_redirect``: not for playlists, whose relative URLs
     must resolve against Tolk's, nor for what needs Tolk's own headers)."""
