@@ -39,6 +39,7 @@ from fastapi import Request, Response
 from starlette.responses import StreamingResponse
 
 from media_service.errors import NotFound, PreconditionFailed, RangeNotSatisfiable
+from media_service.media_types import attachment_disposition
 from media_service.metrics import SERVED_BYTES
 from media_service.storage import CHUNK_BYTES, Storage, StoredFileMissing
 
@@ -395,7 +396,7 @@ def _serve(
             headers={**_CORS, "content-range": f"bytes */{size}", "accept-ranges": "bytes"},
         )
     if download_name is not None:
-        headers["content-disposition"] = _attachment(download_name)
+        headers["content-disposition"] = attachment_disposition(download_name)
     whole = ByteRange(0, size - 1)
     if not ranges:
         headers["content-type"] = content_type
@@ -417,11 +418,6 @@ def _serve(
         )
         parts.append((part_header.encode("latin-1"), byte_range))
     return _body_response(request, reader, 206, headers, parts, f"\r\n--{boundary}--\r\n".encode("latin-1"))
-
-
-def _attachment(name: str) -> str:
-    quoted = quote(name)
-    return f'attachment; filename="{name}"' if quoted == name else f"attachment; filename*=utf-8''{quoted}"
 
 
 def serve_text(request: Request, text: str, content_type: str, *, public: bool) -> Response:
@@ -452,5 +448,5 @@ def accel_redirect_response(
         **_CORS,
     }
     if download_name is not None:
-        headers["content-disposition"] = _attachment(download_name)
+        headers["content-disposition"] = attachment_disposition(download_name)
     return Response(status_code=200, headers=headers)
