@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from transcode.facts import MediaFacts
 
 # The first demuxer name PyAV reports for a container -> (extension, video type, audio-only type).
@@ -63,3 +65,10 @@ def content_type_for(facts: MediaFacts) -> str:
     """The Content-Type to serve a probed file with."""
     _, video_type, audio_type = _container_entry(facts)
     return video_type if facts.has_video else audio_type
+
+
+def attachment_disposition(name: str) -> str:
+    """A Content-Disposition that saves the file as ``name`` (RFC 6266; RFC 5987 encoding for a
+    name that is not plain ASCII): Tolk's own answers and the store's presigned ones alike."""
+    quoted = quote(name)
+    return f'attachment; filename="{name}"' if quoted == name else f"attachment; filename*=utf-8''{quoted}"

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import re
 import secrets
 from collections.abc import AsyncIterator, Callable, Mapping
@@ -40,6 +39,7 @@ from fastapi import Request, Response
 from starlette.responses import StreamingResponse
 
 from media_service.errors import NotFound, PreconditionFailed, RangeNotSatisfiable
+from media_service.media_types import attachment_disposition
 from media_service.metrics import SERVED_BYTES
 from media_service.storage import CHUNK_BYTES, Storage, StoredFileMissing
 
@@ -87,10 +87,6 @@ class Validators:
 
     etag: str
     last_modified: datetime
-
-    @classmethod
-    def of(cls, stat_result: os.stat_result) -> Validators:
-        return cls.of_times(stat_result.st_mtime, stat_result.st_size)
 
     @classmethod
     def of_times(cls, modified: float, size: int) -> Validators:
@@ -306,37 +302,6 @@ def _missing(where: str, error: Exception) -> NotFound:
     return NotFound("the file is missing from storage")
 
 
-def serve_file(
-    request: Request,
-    path: Path,
-    content_type: str,
-    *,
-    public: bool,
-    download_name: str | None = None,
-    public_caching: str = PUBLIC,
-) -> Response:
-    """The answer for the local file ``path`` to a GET or HEAD: 200, 206 (one range or
-    multipart/byteranges), 304, 412 or 416, by RFC 9110.
-
-    Every stored file may be read from any origin (captions and media for embedding sites'
-    players); private files are still only served to editors by the caller.
-    """
-    try:
-        stat_result = path.stat()
-    except FileNotFoundError as error:
-        raise _missing(str(path), error) from error
-    return _serve(
-        request,
-        stat_result.st_size,
-        Validators.of(stat_result),
-        lambda parts, trailer: _read(path, parts, trailer),
-        content_type,
-        public=public,
-        download_name=download_name,
-        public_caching=public_caching,
-    )
-
-
 def serve_stored(
     request: Request,
     storage: Storage,
@@ -348,7 +313,7 @@ def serve_stored(
     public_caching: str = PUBLIC,
     may_redirect: bool = True,
 ) -> Response:
-    """The answer for the stored file at ``key``, as ``serve_file`` gives for a local file,
+    """The answer for the stored file at ``key``, as for a local file,
     from whichever backend holds it. A GET may be redirected to the store itself (when the
     storage serves by redirect and ``may_redirect``: not for playlists, whose relative URLs
     must resolve against Tolk's, nor for what needs Tolk's own headers)."""
@@ -431,7 +396,7 @@ def _serve(
             headers={**_CORS, "content-range": f"bytes */{size}", "accept-ranges": "bytes"},
         )
     if download_name is not None:
-        headers["content-disposition"] = _attachment(download_name)
+        headers["content-disposition"] = attachment_disposition(download_name)
     whole = ByteRange(0, size - 1)
     if not ranges:
         headers["content-type"] = content_type
@@ -453,11 +418,6 @@ def _serve(
         )
         parts.append((part_header.encode("latin-1"), byte_range))
     return _body_response(request, reader, 206, headers, parts, f"\r\n--{boundary}--\r\n".encode("latin-1"))
-
-
-def _attachment(name: str) -> str:
-    quoted = quote(name)
-    return f'attachment; filename="{name}"' if quoted == name else f"attachment; filename*=utf-8''{quoted}"
 
 
 def serve_text(request: Request, text: str, content_type: str, *, public: bool) -> Response:
@@ -488,5 +448,5 @@ def accel_redirect_response(
         **_CORS,
     }
     if download_name is not None:
-        headers["content-disposition"] = _attachment(download_name)
+        headers["content-disposition"] = attachment_disposition(download_name)
     return Response(status_code=200, headers=headers)

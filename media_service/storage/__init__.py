@@ -18,6 +18,7 @@ from media_service.storage.base import (
     StoredFileMissing,
     StoredObject,
     check_key,
+    fsync_directory,
     sha256_of,
 )
 from media_service.storage.local import LocalStorage
@@ -32,6 +33,7 @@ __all__ = [
     "StoredFileMissing",
     "StoredObject",
     "check_key",
+    "fsync_directory",
     "open_storage",
     "sha256_of",
 ]

@@ -44,6 +44,15 @@ _OWNER_LOCK_GRACE_SECONDS = 30.0
 CHUNK_BYTES = 512 * 1024
 
 
+def fsync_directory(path: Path) -> None:
+    """Make a folder's entries (a rename into it, a file made or removed) reach the disk."""
+    directory = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+
+
 def sha256_of(path: Path) -> str:
     """The SHA-256 of a file, read in chunks."""
     digest = hashlib.sha256()

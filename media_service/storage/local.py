@@ -8,15 +8,14 @@ from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from media_service.storage.base import CHUNK_BYTES, Storage, StoredFileMissing, StoredObject, check_key
-
-
-def _fsync_directory(path: Path) -> None:
-    directory = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)
+from media_service.storage.base import (
+    CHUNK_BYTES,
+    Storage,
+    StoredFileMissing,
+    StoredObject,
+    check_key,
+    fsync_directory,
+)
 
 
 class LocalStorage(Storage):
@@ -86,7 +85,7 @@ class LocalStorage(Storage):
         # Its time in storage counts from now: the orphan sweeper's grace period starts here.
         os.utime(target)
         # The rename itself must reach the disk before a database row points at the file.
-        _fsync_directory(target.parent)
+        fsync_directory(target.parent)
 
     def commit_folder(self, source: Path, key: str) -> None:
         """Move a complete temporary folder into place under ``key`` in one atomic rename: it
@@ -97,10 +96,10 @@ class LocalStorage(Storage):
                 with open(path, "rb") as handle:
                     os.fsync(handle.fileno())
         for folder in [*sorted(p for p in source.rglob("*") if p.is_dir()), source]:
-            _fsync_directory(folder)
+            fsync_directory(folder)
         target.parent.mkdir(parents=True, exist_ok=True)
         os.rename(source, target)  # never onto an existing folder: keys are fresh
-        _fsync_directory(target.parent)
+        fsync_directory(target.parent)
 
     def delete(self, key: str) -> None:
         target = self.path(key)

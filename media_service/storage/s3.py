@@ -20,13 +20,13 @@ from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 import boto3
 from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from media_service.media_types import attachment_disposition
 from media_service.storage.base import CHUNK_BYTES, Storage, StoredFileMissing, StoredObject, check_key
 
 if TYPE_CHECKING:
@@ -72,11 +72,6 @@ def s3_client(
             max_pool_connections=64,
         ),
     )
-
-
-def _disposition(name: str) -> str:
-    quoted = quote(name)
-    return f'attachment; filename="{name}"' if quoted == name else f"attachment; filename*=utf-8''{quoted}"
 
 
 class S3Storage(Storage):
@@ -238,7 +233,7 @@ class S3Storage(Storage):
             "ResponseCacheControl": cache_control,
         }
         if download_name is not None:
-            params["ResponseContentDisposition"] = _disposition(download_name)
+            params["ResponseContentDisposition"] = attachment_disposition(download_name)
         return self.client.generate_presigned_url(
             "get_object", Params=params, ExpiresIn=self.redirect_seconds
         )

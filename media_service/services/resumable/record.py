@@ -3,10 +3,8 @@ it is kept."""
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 # An unfinished upload untouched for this long expires (tus's Upload-Expires) and is removed;
 # a stored one is remembered as long, for a client that lost the final answer.
@@ -31,11 +29,3 @@ class Upload:
 
 def new_expiry() -> float:
     return time.time() + KEEP_SECONDS
-
-
-def fsync_folder(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

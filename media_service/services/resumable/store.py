@@ -17,8 +17,9 @@ from media_service.config import Settings
 from media_service.errors import Gone, Locked, NotFound
 from media_service.services import scratch
 from media_service.services.resumable.formats import WHOLE_FILE_CHECKSUM_KEY, Checksum, parse_metadata
-from media_service.services.resumable.record import Upload, fsync_folder, new_expiry
+from media_service.services.resumable.record import Upload, new_expiry
 from media_service.services.resumable.written import DISK_FULL, WrittenUpload, disk_full
+from media_service.storage import fsync_directory
 
 log = logging.getLogger("tolk")
 _ID_ALPHABET = set("0123456789abcdef")
@@ -60,7 +61,7 @@ class ResumableUploads:
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(temporary, self.record_path(upload.id))
-            fsync_folder(self.folder)
+            fsync_directory(self.folder)
         except OSError as error:
             temporary.unlink(missing_ok=True)
             if error.errno in DISK_FULL:
@@ -224,7 +225,7 @@ class ResumableUploads:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(copy, self.data_path(upload_id))
-        fsync_folder(self.folder)
+        fsync_directory(self.folder)
 
     def sweep(self, *, now: float | None = None) -> int:
         """Remove expired uploads and the leftovers of crashes (data without a record, temporary
