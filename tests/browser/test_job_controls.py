@@ -83,7 +83,10 @@ def test_a_running_job_shows_the_time_it_has_left(  # type: ignore[no-untyped-de
     page.wait_for_function(
         "document.querySelector('ul.jobs li.job .job-eta').textContent === 'cirka 12 s kvar'"
     )
-    job.get_by_role("button", name="Avbryt För webben").click()
+    # The page says "cancelling" as the request goes out; wait for Tolk's answer to it.
+    with page.expect_response(lambda response: response.url.endswith(f"/api/jobs/{job_id}/cancel")) as answer:
+        job.get_by_role("button", name="Avbryt För webben").click()
+    assert answer.value.ok
     # A running job stops within a second of its worker noticing; the request is acknowledged.
     page.wait_for_function("document.querySelector('.jobs-status').textContent === 'För webben: avbryts …'")
     assert api.get(f"/api/jobs/{job_id}").json()["cancel_requested"] is True
