@@ -51,11 +51,12 @@ def _open(settings: Settings) -> tuple[sessionmaker[Session], Storage]:
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from media_service.app import create_app
+    from media_service.app import create_app, prepare_for_requests
 
     sys.setswitchinterval(GIL_SWITCH_INTERVAL_SECONDS)
     settings = get_settings()
     app = create_app(settings)
+    prepare_for_requests(app)
     _freeze_startup_objects()
     uvicorn.run(
         app,
