@@ -332,7 +332,7 @@ class SearchEntry(Base):
     """A piece of text the catalogue search finds an item by: its title, its description, or
     one caption cue (with the moment it is said). ``services.search`` keeps these in step with
     items and caption tracks; the full-text index over them belongs to the database engine
-    (SQLite FTS5 table ``search_fts``, PostgreSQL a GIN index; see migration 0004)."""
+    (SQLite FTS5 table ``search_fts``, PostgreSQL a GIN index; see migrations 0004 and 0012)."""
 
     __tablename__ = "search_entries"
 
