@@ -81,6 +81,9 @@ class MediaItem(Timestamped, Base):
         Index("ix_media_items_created", "created_at", "id"),
         Index("ix_media_items_published_kind_created", "published", "kind", "created_at", "id"),
         Index("ix_media_items_kind_created", "kind", "created_at", "id"),
+        # For counts of the items with captions or sign language: each one's published state
+        # and kind, found by id in a small index instead of its row (migration 0012).
+        Index("ix_media_items_id_published_kind", "id", "published", "kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

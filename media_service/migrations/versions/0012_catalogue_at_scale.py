@@ -1,14 +1,19 @@
-"""search rowids: on SQLite the full-text index names each entry by its item as well
+"""catalogue at scale: search rowids that name the item, and an index for the filters' counts
 
 Revision ID: 0012
 Revises: 0011
 Create Date: 2026-12-04 18:30:00
 
-``search_fts``'s rowid becomes ``(item_id << 32) | id`` of its ``search_entries`` row, so a
+On SQLite, ``search_fts``'s rowid becomes ``(item_id << 32) | id`` of its ``search_entries`` row, so a
 search reads the item of every matching entry from the index itself (``rowid >> 32``) instead
 of looking each entry up in ``search_entries``: for a word in one item in five at 100,000
 items, that lookup was a third of the search. Entry ids stay below 2**32 and item ids below
 2**31, so the rowid fits SQLite's 64-bit integer. PostgreSQL's GIN index is not touched.
+
+``ix_media_items_id_published_kind`` lets a count of the items with captions or sign language
+test each one's published state and kind in a small index rather than in its row (SQLite at
+100,000 items, 10,000 captioned: 3.6 ms against 6.9 ms). It starts with ``id``, so no listing
+can take it for its order.
 """
 
 from collections.abc import Sequence
@@ -61,6 +66,7 @@ def _rebuild(rowid: str) -> list[str]:
 
 
 def upgrade() -> None:
+    op.create_index("ix_media_items_id_published_kind", "media_items", ["id", "published", "kind"])
     if op.get_bind().dialect.name == "sqlite":
         for statement in _rebuild("((row.item_id << 32) | row.id)"):
             op.execute(statement)
@@ -70,3 +76,4 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
         for statement in _rebuild("row.id"):
             op.execute(statement)
+    op.drop_index("ix_media_items_id_published_kind", table_name="media_items")
