@@ -89,12 +89,12 @@ def item_query() -> Any:
 
 
 def listing_query() -> Any:
-    """Items with what a catalogue card or the API's listing shows of them: their files,
-    captions, interpreters and variants (for ``has_sign_language``); not their documents nor
-    their variants' files, which only the watch page and the exports show (three statements
-    fewer a page)."""
+    """Items with what a catalogue card, the API's listing or the editors' list shows of them:
+    their files with their HLS ladders (the API's ``hls_url``), captions, interpreters and
+    variants (for ``has_sign_language``); not their documents nor their variants' files, which
+    only the watch page and the exports show."""
     return select(MediaItem).options(
-        selectinload(MediaItem.files),
+        selectinload(MediaItem.files).selectinload(MediaFile.ladder),
         selectinload(MediaItem.captions),
         selectinload(MediaItem.interpreters),
         selectinload(MediaItem.variants),
