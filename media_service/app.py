@@ -229,6 +229,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RequestMetrics, log_requests=settings.log_format == "json")
     _install_error_handlers(app)
     app.add_exception_handler(editor_routes.PageAnswer, editor_routes.answer_with_page)
+    # First: every request is matched against the routes in order, and files are what most
+    # requests ask for (a player's ranges and segments); no other router shares their paths.
+    app.include_router(files_routes.router)
     app.include_router(health_api.router)
     app.include_router(media_api.router)
     app.include_router(captions_api.router)
@@ -242,7 +245,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(uploads_api.router)
     app.include_router(documents_api.router)
     app.include_router(catalogue_api.router)
-    app.include_router(files_routes.router)
     app.include_router(embed_routes.router)
     app.include_router(opendata_routes.router)
     app.include_router(editor_routes.router)
