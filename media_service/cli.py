@@ -51,12 +51,13 @@ def _open(settings: Settings) -> tuple[sessionmaker[Session], Storage]:
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from media_service.app import create_app
+    from media_service.app import create_app, prepare_for_requests
     from media_service.zero_copy import PROTOCOL
 
     sys.setswitchinterval(GIL_SWITCH_INTERVAL_SECONDS)
     settings = get_settings()
     app = create_app(settings)
+    prepare_for_requests(app)
     _freeze_startup_objects()
     uvicorn.run(
         app,

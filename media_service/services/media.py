@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import errno
 from collections.abc import AsyncIterator, Iterator
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +42,7 @@ from media_service.models import (
 from media_service.services import scratch, search
 from media_service.services.cleanup import delete_after_commit
 from media_service.services.files import keep_probed_file
+from media_service.services.offload import in_worker_process
 from media_service.storage import PendingFile, Storage, sha256_of
 from transcode import probe as prober
 from transcode.binary import ffmpeg_path
@@ -315,13 +317,19 @@ def probe_upload(path: Path, original_name: str = "") -> MediaFacts:
     damaged one."""
     label = file_label(original_name)
     try:
-        return probe(path, name=_english(label))
+        # In the worker process: PyAV holds the GIL while it opens, decodes and closes (10 ms
+        # and more an upload under load), and every page being read waited for it meanwhile.
+        return in_worker_process(probe, path, name=_english(label))
     except NotMedia as error:
         raise UnsupportedMedia(str(error), key="api_upload_not_media", values={"name": label}) from error
     except prober.UnsupportedMedia as error:
         raise UnsupportedMedia(str(error), key="api_upload_unusable", values={"name": label}) from error
     except ProbeError as error:
         raise Invalid(str(error), key="api_upload_damaged", values={"name": label}) from error
+    except BrokenProcessPool as error:
+        # The prober died on this file twice (a crash in a demuxer): the file, not the service.
+        message = f"{_english(label)} could not be read (the prober stopped on it)"
+        raise Invalid(message, key="api_upload_damaged", values={"name": label}) from error
 
 
 @dataclass(frozen=True)
@@ -456,7 +464,7 @@ def probed_source(
     check_kind(kind, facts, original_name)
     with storage.scratch_path(".jpg") as poster_path:
         render_poster(settings, upload.path, facts, poster_path, original_name)
-        yield ProbedSource(upload, facts, poster_path, probe(poster_path))
+        yield ProbedSource(upload, facts, poster_path, in_worker_process(probe, poster_path))
 
 
 def keep_source(
