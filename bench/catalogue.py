@@ -4,9 +4,9 @@ search, at 8 connections, against two live ``tolk serve`` side by side (one cata
 Run: ``.venv/bin/python -m bench.catalogue`` (about two minutes; ``--seconds`` per wrk run,
 ``--items``). The items are written straight into the database with SQLAlchemy Core (bulk
 inserts, their search entries made by ``services.search``'s own ``cue_entries`` and stems,
-the FTS5 table filled by migration 0004's triggers): 95 % published, films and songs, one in
-ten with a caption track of three cues (so the caption filter and a search by a word said
-have something to find). Every request is measured with wrk (``--latency``) for ``--seconds``
+the FTS5 table filled by the triggers of migrations 0004 and 0012): 95 % published, films and
+songs, one in ten with a caption track of three cues (so the caption filter and a search by a
+word said have something to find). Every request is measured with wrk (``--latency``) for ``--seconds``
 at 8 connections, in the order small, large, large, small, so the machine's load weighs on
 both alike. The target is a p99 under 50 ms at 100,000 items on this machine.
 """

@@ -51,11 +51,13 @@ def _open(settings: Settings) -> tuple[sessionmaker[Session], Storage]:
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from media_service.app import create_app
+    from media_service.app import create_app, prepare_for_requests
+    from media_service.zero_copy import PROTOCOL
 
     sys.setswitchinterval(GIL_SWITCH_INTERVAL_SECONDS)
     settings = get_settings()
     app = create_app(settings)
+    prepare_for_requests(app)
     _freeze_startup_objects()
     uvicorn.run(
         app,
@@ -63,6 +65,8 @@ def serve(args: argparse.Namespace) -> int:
         port=args.port,
         log_level="info",
         log_config=log_config(settings.log_format),
+        # httptools, with files sent by the kernel's sendfile (media_service/zero_copy.py).
+        http=PROTOCOL,
         access_log=settings.log_format != "json",
         # Forwarding headers are believed only from the proxies the operator names.
         proxy_headers=True,

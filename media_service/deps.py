@@ -53,11 +53,13 @@ def _is_json(content_type: str) -> bool:
     return main_type == "application" and (subtype == "json" or subtype.endswith("+json"))
 
 
-def get_settings_dep(request: Request) -> Settings:
+# Dependencies that do no I/O are coroutines: FastAPI runs a plain function in a worker thread,
+# a hand-over that costs more than the work (it counted in every file served, issue #15).
+async def get_settings_dep(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_storage(request: Request) -> Storage:
+async def get_storage(request: Request) -> Storage:
     return request.app.state.storage
 
 
@@ -94,11 +96,10 @@ def identify(
     return actor
 
 
-def current_actor(
-    request: Request,
-    session: SessionDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-) -> Actor | None:
+BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+
+
+def current_actor(request: Request, session: SessionDep, credentials: BearerDep) -> Actor | None:
     return identify(request, session, credentials)
 
 
@@ -131,7 +132,7 @@ def request_is_editor(request: Request) -> bool:
     return request_actor(request) is not None
 
 
-def is_editor(actor: ActorDep) -> bool:
+async def is_editor(actor: ActorDep) -> bool:
     """True for a signed-in editor or admin or a valid API token: they see unpublished items."""
     return actor is not None
 

@@ -18,7 +18,11 @@ from starlette.datastructures import MutableHeaders
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from media_service.zero_copy import ZERO_COPY_SEND
+
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+# What carries content: a HEAD answered as GET sends none of either.
+_BODY_MESSAGES = ("http.response.body", ZERO_COPY_SEND)
 
 
 def _routed(scope: Scope, method: str) -> bool:
@@ -58,7 +62,7 @@ class MethodRules:
 
         async def send_headers_only(message: Message) -> None:
             nonlocal finished
-            if message["type"] == "http.response.body":
+            if message["type"] in _BODY_MESSAGES:
                 if finished:
                     return
                 message = {"type": "http.response.body", "body": b"", "more_body": False}

@@ -81,6 +81,9 @@ class MediaItem(Timestamped, Base):
         Index("ix_media_items_created", "created_at", "id"),
         Index("ix_media_items_published_kind_created", "published", "kind", "created_at", "id"),
         Index("ix_media_items_kind_created", "kind", "created_at", "id"),
+        # For counts of the items with captions or sign language: each one's published state
+        # and kind, found by id in a small index instead of its row (migration 0012).
+        Index("ix_media_items_id_published_kind", "id", "published", "kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -332,7 +335,7 @@ class SearchEntry(Base):
     """A piece of text the catalogue search finds an item by: its title, its description, or
     one caption cue (with the moment it is said). ``services.search`` keeps these in step with
     items and caption tracks; the full-text index over them belongs to the database engine
-    (SQLite FTS5 table ``search_fts``, PostgreSQL a GIN index; see migration 0004)."""
+    (SQLite FTS5 table ``search_fts``, PostgreSQL a GIN index; see migrations 0004 and 0012)."""
 
     __tablename__ = "search_entries"
 

@@ -37,11 +37,13 @@ from urllib.parse import quote
 import anyio
 from fastapi import Request, Response
 from starlette.responses import StreamingResponse
+from starlette.types import Receive, Scope, Send
 
 from media_service.errors import NotFound, PreconditionFailed, RangeNotSatisfiable
 from media_service.media_types import attachment_disposition
 from media_service.metrics import SERVED_BYTES
 from media_service.storage import CHUNK_BYTES, Storage, StoredFileMissing
+from media_service.zero_copy import ZERO_COPY_SEND
 
 log = logging.getLogger("tolk")
 
@@ -241,8 +243,10 @@ def evaluate_preconditions(
     return None, use_range
 
 
-async def _read(path: Path, parts: list[tuple[bytes, ByteRange]], trailer: bytes) -> AsyncIterator[bytes]:
-    async with await anyio.open_file(path, "rb") as handle:
+async def _read(
+    handle: anyio.AsyncFile[bytes], parts: list[tuple[bytes, ByteRange]], trailer: bytes
+) -> AsyncIterator[bytes]:
+    async with handle:
         for prefix, byte_range in parts:
             if prefix:
                 yield prefix
@@ -251,12 +255,61 @@ async def _read(path: Path, parts: list[tuple[bytes, ByteRange]], trailer: bytes
             while left > 0:
                 chunk = await handle.read(min(CHUNK_BYTES, left))
                 if not chunk:
-                    raise OSError(f"{path} is shorter than it was a moment ago")
+                    raise OSError(f"{handle.name} is shorter than it was a moment ago")
                 left -= len(chunk)
                 SERVED_BYTES.inc(len(chunk))
                 yield chunk
     if trailer:
         yield trailer
+
+
+class LocalFileResponse(Response):
+    """Parts of a local file: handed to the server's zero-copy send (the kernel's sendfile,
+    media_service/zero_copy.py) when the server offers it, else read and streamed in chunks.
+
+    Made in the route's worker thread, which opens the file (so the event loop never waits on
+    the disk, nor hands over to a thread once more); it is closed once the answer is sent.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        parts: list[tuple[bytes, ByteRange]],
+        trailer: bytes,
+        status_code: int,
+        headers: dict[str, str],
+    ) -> None:
+        super().__init__(status_code=status_code, headers=headers)
+        self.handle = path.open("rb")
+        self.parts = parts
+        self.trailer = trailer
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if ZERO_COPY_SEND not in scope.get("extensions", {}):
+            chunks = _read(anyio.wrap_file(self.handle), self.parts, self.trailer)
+            streamed = StreamingResponse(chunks, status_code=self.status_code)
+            streamed.raw_headers = self.raw_headers
+            await streamed(scope, receive, send)
+            return
+        with self.handle:
+            await send(
+                {"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers}
+            )
+            for number, (prefix, byte_range) in enumerate(self.parts, start=1):
+                if prefix:
+                    await send({"type": "http.response.body", "body": prefix, "more_body": True})
+                await send(
+                    {
+                        "type": ZERO_COPY_SEND,
+                        "file": self.handle,
+                        "offset": byte_range.first,
+                        "count": byte_range.length,
+                        "more_body": bool(self.trailer) or number < len(self.parts),
+                    }
+                )
+                SERVED_BYTES.inc(byte_range.length)
+            if self.trailer or not self.parts:
+                await send({"type": "http.response.body", "body": self.trailer, "more_body": False})
 
 
 async def _read_stored(
@@ -277,13 +330,14 @@ async def _read_stored(
         yield trailer
 
 
-# What streams the chosen parts (with their multipart headers) and the closing trailer.
-_Reader = Callable[[list[tuple[bytes, ByteRange]], bytes], AsyncIterator[bytes]]
+# The answer that sends the chosen parts (with their multipart headers) and the closing
+# trailer: parts, trailer, status, headers.
+_Body = Callable[[list[tuple[bytes, ByteRange]], bytes, int, dict[str, str]], Response]
 
 
 def _body_response(
     request: Request,
-    reader: _Reader,
+    body: _Body,
     status_code: int,
     headers: dict[str, str],
     parts: list[tuple[bytes, ByteRange]],
@@ -293,7 +347,7 @@ def _body_response(
     if request.method == "HEAD":
         # 9.3.2: the same header fields as GET, no content.
         return Response(status_code=status_code, headers=headers)
-    return StreamingResponse(reader(parts, trailer), status_code=status_code, headers=headers)
+    return body(parts, trailer, status_code, headers)
 
 
 def _missing(where: str, error: Exception) -> NotFound:
@@ -324,9 +378,13 @@ def serve_stored(
     validators = Validators.of_times(found.modified, found.size)
     if found.path is not None:
         path = found.path
-        reader: _Reader = lambda parts, trailer: _read(path, parts, trailer)  # noqa: E731
+        body: _Body = lambda parts, trailer, status, headers: LocalFileResponse(  # noqa: E731
+            path, parts, trailer, status, headers
+        )
     else:
-        reader = lambda parts, trailer: _read_stored(storage, key, parts, trailer)  # noqa: E731
+        body = lambda parts, trailer, status, headers: StreamingResponse(  # noqa: E731
+            _read_stored(storage, key, parts, trailer), status_code=status, headers=headers
+        )
     caching = public_caching if public else PRIVATE
     accel_uri = storage.accel_redirect_uri(key)
     if accel_uri is not None:
@@ -353,7 +411,7 @@ def serve_stored(
         request,
         found.size,
         validators,
-        reader,
+        body,
         content_type,
         public=public,
         download_name=download_name,
@@ -374,7 +432,7 @@ def _serve(
     request: Request,
     size: int,
     validators: Validators,
-    reader: _Reader,
+    body: _Body,
     content_type: str,
     *,
     public: bool,
@@ -400,12 +458,12 @@ def _serve(
     whole = ByteRange(0, size - 1)
     if not ranges:
         headers["content-type"] = content_type
-        return _body_response(request, reader, 200, headers, [(b"", whole)] if size else [])
+        return _body_response(request, body, 200, headers, [(b"", whole)] if size else [])
     if len(ranges) == 1:
         (only,) = ranges
         headers["content-type"] = content_type
         headers["content-range"] = f"bytes {only.first}-{only.last}/{size}"
-        return _body_response(request, reader, 206, headers, [(b"", only)])
+        return _body_response(request, body, 206, headers, [(b"", only)])
     # 14.6: multipart/byteranges, each part with its own Content-Type and Content-Range.
     boundary = secrets.token_hex(16)
     headers["content-type"] = f"multipart/byteranges; boundary={boundary}"
@@ -417,7 +475,7 @@ def _serve(
             + f"Content-Range: bytes {byte_range.first}-{byte_range.last}/{size}\r\n\r\n"
         )
         parts.append((part_header.encode("latin-1"), byte_range))
-    return _body_response(request, reader, 206, headers, parts, f"\r\n--{boundary}--\r\n".encode("latin-1"))
+    return _body_response(request, body, 206, headers, parts, f"\r\n--{boundary}--\r\n".encode("latin-1"))
 
 
 def serve_text(request: Request, text: str, content_type: str, *, public: bool) -> Response:

@@ -130,6 +130,22 @@ def test_list_filters_and_pages(
     assert client.get("/api/media", params={"per_page": 0}).status_code == 422
 
 
+def test_every_page_in_order_from_either_end(database_url: str, tmp_path: Path) -> None:
+    # A page past the middle is read from the oldest end (services.media): the pages still
+    # follow one another newest first, with no item twice or missing, and the last one short.
+    settings = Settings(data_dir=tmp_path / "data", database_url=database_url, workers=0)
+    with running_service(settings) as (client, auth):
+        made = [new_item(client, auth, title=f"Film {n}", published=n % 4 != 1)["id"] for n in range(11)]
+        published = [item_id for n, item_id in reversed(list(enumerate(made))) if n % 4 != 1]
+        for per_page in (1, 2, 3, 8, 100):
+            seen: list[int] = []
+            for page in range(1, len(published) // per_page + 3):
+                answer = client.get("/api/media", params={"per_page": per_page, "page": page}).json()
+                assert answer["total"] == len(published)
+                seen += [item["id"] for item in answer["items"]]
+            assert seen == published, per_page
+
+
 def test_upload_probes_and_makes_a_poster(client: TestClient, upload, film: Path) -> None:
     item = upload(film, published=True)
     facts = item["source"]["facts"]

@@ -12,9 +12,11 @@ import pytest
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from media_service.api.schemas import item_out
 from media_service.db import make_engine, make_session_factory, migrate
 from media_service.models import Document, FileRole, MediaFile, MediaItem, Variant
-from media_service.services import media
+from media_service.services import accessibility, media
+from media_service.web.views import search_result_view
 from transcode.kinds import VariantKind
 
 STATEMENTS = 6  # the items, then files, captions, interpreters, variants, documents
@@ -79,3 +81,22 @@ def test_items_load_in_a_fixed_number_of_statements(
     assert len(items) == (1 if only_one else 5)
     assert len(shown) == 3 * len(items)
     assert len(statements) == STATEMENTS, statements
+
+
+def test_a_catalogue_page_shows_its_items_in_a_fixed_number_of_statements(
+    library: tuple[Engine, sessionmaker[Session]],
+) -> None:
+    # A page loads what its cards, the API's listing and the editors' accessibility column
+    # show (files and their ladders, captions, interpreters, variants), nothing more, and
+    # nothing lazily later (a file's ladder once cost a statement for each item).
+    engine, sessions = library
+    with sessions() as session:
+        statements = _counted(engine)
+        page = media.catalogue_page(session, media.CatalogueQuery(per_page=3, page=2))
+        for item in page.items:
+            search_result_view(item, None)
+            item_out(item)
+            accessibility.summarise(item)
+    assert page.total == 5 and len(page.items) == 2
+    # the count and the page's ids; the items, files, ladders, captions, interpreters, variants
+    assert len(statements) == 2 + 6, [statement.split("\n")[0][:80] for statement in statements]

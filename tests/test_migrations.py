@@ -76,3 +76,43 @@ def test_existing_tracks_and_variants_are_carried_over(database_url: str) -> Non
         engine.dispose()
     assert tuple(revision)[1:] == (1, 1, "ab/t.vtt", 3, "srt")
     assert tuple(variant) == (revision[0], None)
+
+
+def test_search_rowids_name_the_item_and_go_back(tmp_path) -> None:
+    # 0012 renumbers SQLite's full-text index: (item_id << 32) | entry id, and back on downgrade.
+    url = f"sqlite:///{tmp_path / 'tolk.db'}"
+    config = alembic_config(url)
+    command.upgrade(config, "0011")
+    engine = sa.create_engine(url)
+    now = "2026-01-01 00:00:00"
+    matching = sa.text("SELECT rowid FROM search_fts WHERE search_fts MATCH 'kommun' ORDER BY rowid")
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                sa.text(
+                    "INSERT INTO media_items (id, kind, title, description, language, published, "
+                    f"created_at, updated_at) VALUES (7, 'film', 'K', '', 'sv', true, '{now}', '{now}')"
+                )
+            )
+            connection.execute(
+                sa.text(
+                    "INSERT INTO search_entries (id, item_id, field, text, stems) VALUES "
+                    "(3, 7, 'title', 'Kommunen', 'kommun'), (5, 7, 'caption', 'Skog', 'skog')"
+                )
+            )
+        command.upgrade(config, "0012")
+        with engine.begin() as connection:
+            assert list(connection.execute(matching).scalars()) == [(7 << 32) | 3]
+            connection.execute(
+                sa.text(
+                    "INSERT INTO search_entries (id, item_id, field, text, stems) "
+                    "VALUES (9, 7, 'description', 'kommun', 'kommun')"
+                )
+            )
+            connection.execute(sa.text("DELETE FROM search_entries WHERE id = 3"))
+            assert list(connection.execute(matching).scalars()) == [(7 << 32) | 9]
+        command.downgrade(config, "0011")
+        with engine.connect() as connection:
+            assert list(connection.execute(matching).scalars()) == [9]
+    finally:
+        engine.dispose()

@@ -8,6 +8,8 @@ import errno
 import fcntl
 import hashlib
 import os
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -447,6 +449,33 @@ def test_a_second_writer_is_told_to_wait(client: TestClient, auth: dict[str, str
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX)  # as a request in flight holds it
         assert patch(client, auth, location, 0, b"01234").status_code == 423
     assert patch(client, auth, location, 0, b"01234").status_code == 204
+
+
+def test_a_process_started_during_a_request_does_not_keep_the_upload_held(
+    client: TestClient, auth: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A process started by another thread (ffmpeg for a poster, say) shares every open file
+    from its fork to its exec: the upload's lock must not live on in it after the request."""
+    location = start(client, auth, b"0123456789")
+    started: list[subprocess.Popen[bytes]] = []
+    real_fsync = os.fsync
+
+    def fsync_while_a_process_starts(fd: int) -> None:
+        real_fsync(fd)
+        if not started:  # the child has the upload's open file, as one between fork and exec has
+            started.append(
+                subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"], pass_fds=(fd,))
+            )
+
+    monkeypatch.setattr(os, "fsync", fsync_while_a_process_starts)
+    try:
+        assert patch(client, auth, location, 0, b"012").status_code == 204
+        assert started and started[0].poll() is None
+        assert patch(client, auth, location, 3, b"345").status_code == 204  # not 423
+    finally:
+        for process in started:
+            process.kill()
+            process.wait()
 
 
 def test_a_full_disk_answers_507_and_keeps_nothing_of_the_request(

@@ -32,11 +32,12 @@ last second and never from a full read.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Sequence
 from fractions import Fraction
 from itertools import islice
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import av
 import av.error
@@ -57,6 +58,10 @@ class ProbeError(ValueError):
     def __init__(self, message: str, *, filename: str) -> None:
         super().__init__(message)
         self.filename = filename
+
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        # Pickled whole (the file's name too): the service probes in a worker process.
+        return functools.partial(type(self), filename=self.filename), (str(self),)
 
 
 class NotMedia(ProbeError):

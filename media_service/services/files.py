@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from media_service.errors import NotFound
 from media_service.media_types import content_type_for, extension_for
@@ -45,7 +45,8 @@ def keep_probed_file(
 
 def servable_file(session: Session, file_id: int, *, include_unpublished: bool) -> MediaFile:
     """A stored file whose item is published (or any, for editors). Raises NotFound."""
-    media_file = session.get(MediaFile, file_id)
+    # With its item in the same query: one round trip for every file served.
+    media_file = session.get(MediaFile, file_id, options=[joinedload(MediaFile.item)])
     if media_file is None or not (media_file.item.published or include_unpublished):
         raise NotFound(f"no file with id {file_id}")
     return media_file

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import errno
 from collections.abc import AsyncIterator, Iterator
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, exists, func, literal, or_, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy.sql.expression import Subquery
 
 from media_service.api_messages import API_MESSAGES
 from media_service.config import Settings
@@ -40,6 +42,7 @@ from media_service.models import (
 from media_service.services import scratch, search
 from media_service.services.cleanup import delete_after_commit
 from media_service.services.files import keep_probed_file
+from media_service.services.offload import in_worker_process
 from media_service.storage import PendingFile, Storage, sha256_of
 from transcode import probe as prober
 from transcode.binary import ffmpeg_path
@@ -87,6 +90,19 @@ def item_query() -> Any:
     )
 
 
+def listing_query() -> Any:
+    """Items with what a catalogue card, the API's listing or the editors' list shows of them:
+    their files with their HLS ladders (the API's ``hls_url``), captions, interpreters and
+    variants (for ``has_sign_language``); not their documents nor their variants' files, which
+    only the watch page and the exports show."""
+    return select(MediaItem).options(
+        selectinload(MediaItem.files).selectinload(MediaFile.ladder),
+        selectinload(MediaItem.captions),
+        selectinload(MediaItem.interpreters),
+        selectinload(MediaItem.variants),
+    )
+
+
 SIGNED_VARIANTS = tuple(kind for kind in VariantKind if kind.has_signer)
 
 
@@ -118,7 +134,7 @@ def catalogue_page(session: Session, query: CatalogueQuery) -> CataloguePage:
     """
     conditions = _filters(query)
     hits = search.hits(session, query.text)
-    counted = select(func.count(MediaItem.id)).where(*_filters(query, counting=True))
+    counted = _count(query, hits)
     if hits is None:
         ids = select(MediaItem.id, literal(0).label("total")).where(*conditions)
     else:
@@ -126,22 +142,63 @@ def catalogue_page(session: Session, query: CatalogueQuery) -> CataloguePage:
         # would find and score every match a second time).
         ids = select(MediaItem.id, func.count().over().label("total")).where(*conditions)
         ids = ids.join(hits, hits.c.item_id == MediaItem.id).order_by(hits.c.score)
-        counted = counted.join(hits, hits.c.item_id == MediaItem.id)
     offset = (query.page - 1) * query.per_page
-    rows = session.execute(
-        ids.order_by(MediaItem.created_at.desc(), MediaItem.id.desc()).limit(query.per_page).offset(offset)
-    ).all()
-    page_ids = [row.id for row in rows]
-    if hits is not None and rows:
-        total = rows[0].total
-    elif len(rows) < query.per_page and (rows or offset == 0):
-        total = offset + len(rows)  # the last page (or the only one) says how many there are
+    if hits is None and _counts_whole_table(query):
+        total = session.scalar(counted) or 0  # cheap, so first: it tells which end is nearer
+        rows = _rows_from_the_nearer_end(session, ids, offset, query.per_page, total)
     else:
-        total = session.scalar(counted) or 0
-    loaded = {item.id: item for item in session.scalars(item_query().where(MediaItem.id.in_(page_ids)))}
+        rows = list(session.execute(ids.order_by(*NEWEST_FIRST).limit(query.per_page).offset(offset)))
+        if hits is not None and rows:
+            total = rows[0].total
+        elif len(rows) < query.per_page and (rows or offset == 0):
+            total = offset + len(rows)  # the last page (or the only one) says how many there are
+        else:
+            total = session.scalar(counted) or 0
+    page_ids = [row.id for row in rows]
+    loaded = {item.id: item for item in session.scalars(listing_query().where(MediaItem.id.in_(page_ids)))}
     items = [loaded[item_id] for item_id in page_ids if item_id in loaded]
     found = search.matches(session, page_ids, query.text) if hits is not None else {}
     return CataloguePage(items, total, found)
+
+
+NEWEST_FIRST = (MediaItem.created_at.desc(), MediaItem.id.desc())
+
+
+def _rows_from_the_nearer_end(
+    session: Session, ids: Any, offset: int, per_page: int, total: int
+) -> list[Any]:
+    """A page of the listing ``ids`` newest first; one past the middle is read oldest first
+    and turned round, so it skips fewer index entries (the last page of 100,000 items: 2.3 ms
+    to 0.1 ms on SQLite)."""
+    from_oldest = total - offset - per_page  # how many older items than the page's oldest
+    if offset <= total // 2 or from_oldest <= -per_page:  # the first half, or past the end
+        return list(session.execute(ids.order_by(*NEWEST_FIRST).limit(per_page).offset(offset)))
+    oldest_first = ids.order_by(MediaItem.created_at.asc(), MediaItem.id.asc())
+    rows = session.execute(oldest_first.limit(per_page + min(0, from_oldest)).offset(max(0, from_oldest)))
+    return list(rows)[::-1]
+
+
+def _count(query: CatalogueQuery, hits: Subquery | None) -> Any:
+    """How many items a listing or a search (``hits``) has in all.
+
+    The published catalogue unfiltered is counted as every item less the unpublished ones:
+    SQLite counts a whole table from its b-tree pages without reading an entry, and the
+    unpublished are few (at 100,000 items 0.7 ms against 2.3 ms for counting the published).
+    """
+    if hits is not None:
+        counted = select(func.count(MediaItem.id)).where(*_filters(query, counting=True))
+        return counted.join(hits, hits.c.item_id == MediaItem.id)
+    if _counts_whole_table(query):
+        every_item = select(func.count()).select_from(MediaItem).scalar_subquery()
+        unpublished = select(func.count()).where(MediaItem.published.is_(False)).scalar_subquery()
+        return select(every_item - unpublished)
+    return select(func.count(MediaItem.id)).where(*_filters(query, counting=True))
+
+
+def _counts_whole_table(query: CatalogueQuery) -> bool:
+    """The published catalogue unfiltered: counted from the whole table (see ``_count``)."""
+    unfiltered = query.kind is None and query.has_captions is None and query.has_sign_language is None
+    return unfiltered and not query.include_unpublished
 
 
 def _filters(query: CatalogueQuery, *, counting: bool = False) -> list[ColumnElement[bool]]:
@@ -260,13 +317,19 @@ def probe_upload(path: Path, original_name: str = "") -> MediaFacts:
     damaged one."""
     label = file_label(original_name)
     try:
-        return probe(path, name=_english(label))
+        # In the worker process: PyAV holds the GIL while it opens, decodes and closes (10 ms
+        # and more an upload under load), and every page being read waited for it meanwhile.
+        return in_worker_process(probe, path, name=_english(label))
     except NotMedia as error:
         raise UnsupportedMedia(str(error), key="api_upload_not_media", values={"name": label}) from error
     except prober.UnsupportedMedia as error:
         raise UnsupportedMedia(str(error), key="api_upload_unusable", values={"name": label}) from error
     except ProbeError as error:
         raise Invalid(str(error), key="api_upload_damaged", values={"name": label}) from error
+    except BrokenProcessPool as error:
+        # The prober died on this file twice (a crash in a demuxer): the file, not the service.
+        message = f"{_english(label)} could not be read (the prober stopped on it)"
+        raise Invalid(message, key="api_upload_damaged", values={"name": label}) from error
 
 
 @dataclass(frozen=True)
@@ -401,7 +464,7 @@ def probed_source(
     check_kind(kind, facts, original_name)
     with storage.scratch_path(".jpg") as poster_path:
         render_poster(settings, upload.path, facts, poster_path, original_name)
-        yield ProbedSource(upload, facts, poster_path, probe(poster_path))
+        yield ProbedSource(upload, facts, poster_path, in_worker_process(probe, poster_path))
 
 
 def keep_source(

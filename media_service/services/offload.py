@@ -1,9 +1,10 @@
-"""Long pure computations (reading a large caption file) in a worker process of their own.
+"""Long pure computations (reading a large caption file, probing an upload with PyAV) in
+worker processes of their own.
 
 A worker thread is off the event loop but not off the GIL: seconds of parsing in one thread
 make every other request wait for the GIL at each hand-over. A process shares nothing, so the
-service's threads run on; only the result is handed back. The worker is started on first use
-(``spawn``: safe in a process full of threads) and kept; one that died is replaced.
+service's threads run on; only the result is handed back. The workers are started on first use
+(``spawn``: safe in a process full of threads) and kept; a pool whose worker died is replaced.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ from typing import ParamSpec, TypeVar
 
 P = ParamSpec("P")
 R = TypeVar("R")
+
+# Two: a probe of an upload need not wait for a large caption file being read.
+WORKER_PROCESSES = 2
 
 _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
@@ -41,7 +45,7 @@ def _executor() -> ProcessPoolExecutor:
     with _lock:
         if _pool is None:
             _pool = ProcessPoolExecutor(
-                max_workers=1,
+                max_workers=WORKER_PROCESSES,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_exit_with,
                 initargs=(os.getpid(),),

@@ -34,6 +34,19 @@ def try_hold(fd: int) -> bool:
     return True
 
 
+def let_go(fd: int) -> None:
+    """Unlock ``fd`` (if this open file holds the lock) and close it.
+
+    Unlocked first, not left to the close: a process being started in another thread (ffmpeg,
+    say) shares every open file from its fork to its exec, and a lock left to the close lived
+    on in it for that instant. The next request for the upload was answered 423.
+    """
+    try:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
 def remove_if_abandoned(path: Path, *, now: float | None = None, grace: float = GRACE_SECONDS) -> bool:
     """Remove ``path`` when no process holds it and it is older than ``grace`` seconds."""
     cutoff = (time.time() if now is None else now) - grace

@@ -6,7 +6,7 @@ moment the cue starts, so a hit links to where it is said). Those pieces of text
 call ``index_item``, and every save of a caption track (upload, editor, restore) goes through
 ``caption_revisions.add_revision``, which calls ``index_track``. Deleting an item or a track
 deletes its rows by the foreign keys' ``ON DELETE CASCADE`` (and the SQLite triggers of
-migration 0004 take them out of the FTS5 table too).
+migrations 0004 and 0012 take them out of the FTS5 table too).
 
 The full-text index is the engine's own. On SQLite, FTS5 indexes the ``stems`` column: the
 words of the text as Swedish Snowball stems (PyStemmer), and a query is stemmed the same way,
@@ -147,6 +147,13 @@ def _any_stem(words: list[str]) -> str:
     return " OR ".join(_fts5_phrase(stem) for stem in dict.fromkeys(stem_words(words)))
 
 
+# On SQLite an entry's rowid in ``search_fts`` is ``(item_id << 32) | id`` (migration 0012):
+# the index itself says which item every match is of, with no lookup in ``search_entries``.
+_FTS_ITEM = "(rowid >> 32)"
+_FTS_ROWID = "((item_id << 32) | id)"  # of a search_entries row
+_FTS_ENTRY = "(rowid & 4294967295)"
+
+
 def _sqlite_hits(words: list[str]) -> Any:
     weights = ", ".join(str(weight) for weight in FIELD_WEIGHTS.values())  # the FTS5 columns' order
     word_stems = list(dict.fromkeys(stem_words(words)))
@@ -156,16 +163,14 @@ def _sqlite_hits(words: list[str]) -> Any:
         for number, stem in enumerate(word_stems):
             params[f"word_{number}"] = _fts5_phrase(stem)
             every_word.append(
-                f"AND e.item_id IN (SELECT w.item_id FROM search_fts CROSS JOIN search_entries w "
-                f"ON w.id = search_fts.rowid WHERE search_fts MATCH :word_{number})"
+                f"AND item_id IN (SELECT {_FTS_ITEM} FROM search_fts WHERE search_fts MATCH :word_{number})"
             )
-    # bm25() only works in the query that scans the FTS5 table: materialised before the join.
+    # bm25() only works in the query that scans the FTS5 table: materialised before the grouping.
     sql = (
-        f"WITH matched AS MATERIALIZED (SELECT rowid AS entry_id, bm25(search_fts, {weights}) AS score "
-        "FROM search_fts WHERE search_fts MATCH :any_word) "
-        "SELECT e.item_id AS item_id, min(matched.score) AS score "
-        "FROM matched JOIN search_entries e ON e.id = matched.entry_id "
-        f"WHERE 1 = 1 {' '.join(every_word)} GROUP BY e.item_id"
+        f"WITH matched AS MATERIALIZED (SELECT {_FTS_ITEM} AS item_id, "
+        f"bm25(search_fts, {weights}) AS score FROM search_fts WHERE search_fts MATCH :any_word) "
+        f"SELECT item_id, min(score) AS score FROM matched WHERE 1 = 1 {' '.join(every_word)} "
+        "GROUP BY item_id"
     )
     return text(sql).bindparams(**params)
 
@@ -242,13 +247,13 @@ def _matching_entries(session: Session, item_ids: Iterable[int], query: str) -> 
     # query instead of listing every entry that matches (60 ms for a common word in 100,000
     # items against 2 ms; bench/catalogue.py).
     matching = text(
-        "SELECT rowid FROM search_fts WHERE search_fts MATCH :any_word "
-        "AND rowid IN (SELECT id FROM search_entries WHERE item_id IN :item_ids)"
+        f"SELECT {_FTS_ENTRY} AS entry_id FROM search_fts WHERE search_fts MATCH :any_word "
+        f"AND rowid IN (SELECT {_FTS_ROWID} FROM search_entries WHERE item_id IN :item_ids)"
     )
     matching = matching.bindparams(
         bindparam("item_ids", expanding=True), any_word=_any_stem(words), item_ids=ids
     )
-    return base.where(SearchEntry.id.in_(matching.columns(rowid=Integer)))
+    return base.where(SearchEntry.id.in_(matching.columns(entry_id=Integer)))
 
 
 def matches(session: Session, item_ids: Sequence[int], query: str) -> dict[int, list[Match]]:

@@ -5,13 +5,17 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
+from fastapi.security import HTTPAuthorizationCredentials
+from starlette.concurrency import run_in_threadpool
 
-from media_service.deps import EditorDep, SessionDep, SettingsDep, StorageDep
+from media_service.db import session_scope
+from media_service.deps import BearerDep, EditorDep, SessionDep, SettingsDep, StorageDep, identify
 from media_service.errors import NotFound
 from media_service.models import FileRole, MediaFile
 from media_service.openapi import Id, file_responses
 from media_service.services import documents, embed, ladders
 from media_service.services.files import servable_file, servable_track
+from media_service.storage import Storage
 from media_service.streaming import PLAYLIST_PUBLIC, SEGMENT_PUBLIC, serve_stored, serve_text
 
 router = APIRouter(tags=["files"])
@@ -48,31 +52,40 @@ def _document_download(
     responses=file_responses("video/*", "audio/*", "image/*", "application/octet-stream"),
 )
 @router.head("/files/{file_id:int}.{extension}", include_in_schema=False)
-def stream_file(
-    file_id: Id,
-    extension: str,
-    request: Request,
-    session: SessionDep,
-    storage: StorageDep,
-    editor: EditorDep,
+async def stream_file(
+    file_id: Id, extension: str, request: Request, storage: StorageDep, credentials: BearerDep
 ) -> Response:
     """Any stored file (source, poster, interpreter, variant); ``?download=1`` to save it."""
-    media_file = servable_file(session, file_id, include_unpublished=editor)
-    if not media_file.storage_key.endswith(f".{extension}"):
-        raise NotFound(f"no file {file_id}.{extension}")
-    if media_file.role == FileRole.DOCUMENT:
-        return _document_download(request, storage, media_file, extension)
-    download = None
-    if request.query_params.get("download"):
-        download = f"tolk-{media_file.item_id}-{media_file.id}.{extension}"
-    return serve_stored(
-        request,
-        storage,
-        media_file.storage_key,
-        media_file.content_type,
-        public=media_file.item.published,
-        download_name=download,
-    )
+    # The route players hit hardest: its blocking work (who is asking, the lookup, the file's
+    # stat) is done in one worker thread, not one hand-over per dependency (issue #15).
+    return await run_in_threadpool(_stream_file, file_id, extension, request, storage, credentials)
+
+
+def _stream_file(
+    file_id: int,
+    extension: str,
+    request: Request,
+    storage: Storage,
+    credentials: HTTPAuthorizationCredentials | None,
+) -> Response:
+    with session_scope(request.app.state.sessions) as session:
+        editor = identify(request, session, credentials) is not None
+        media_file = servable_file(session, file_id, include_unpublished=editor)
+        if not media_file.storage_key.endswith(f".{extension}"):
+            raise NotFound(f"no file {file_id}.{extension}")
+        if media_file.role == FileRole.DOCUMENT:
+            return _document_download(request, storage, media_file, extension)
+        download = None
+        if request.query_params.get("download"):
+            download = f"tolk-{media_file.item_id}-{media_file.id}.{extension}"
+        return serve_stored(
+            request,
+            storage,
+            media_file.storage_key,
+            media_file.content_type,
+            public=media_file.item.published,
+            download_name=download,
+        )
 
 
 @router.get(

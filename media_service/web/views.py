@@ -26,8 +26,8 @@ PLAYBACK_SPEEDS = (0.5, 0.75, 1, 1.25, 1.5, 1.75, 2)
 DESCRIPTION_RATES = (0.75, 1, 1.25, 1.5, 2)
 
 
-def item_view(item: MediaItem) -> dict[str, Any]:
-    """What the templates need of an item."""
+def card_view(item: MediaItem) -> dict[str, Any]:
+    """What a catalogue card shows of an item (loaded by ``media.listing_query``)."""
     source = item.file_with_role(FileRole.SOURCE)
     facts = source.facts if source and source.facts else None
     return {
@@ -38,8 +38,12 @@ def item_view(item: MediaItem) -> dict[str, Any]:
         "is_video": bool(facts and facts.get("video") and not facts["video"]["is_still_image"]),
         "has_captions": bool(item.captions),
         "has_sign_language": media.has_sign_language(item),
-        "accessibility": accessibility.summarise(item),
     }
+
+
+def item_view(item: MediaItem) -> dict[str, Any]:
+    """What the templates need of an item: its card and its accessibility summary."""
+    return {**card_view(item), "accessibility": accessibility.summarise(item)}
 
 
 # How much of a long description a search result shows around its first matching word.
@@ -70,8 +74,9 @@ def highlighted_parts(match: search.Match) -> list[tuple[str, bool]]:
 
 def search_result_view(item: MediaItem, found: list[search.Match] | None) -> dict[str, Any]:
     """A catalogue card, with what a search matched in it: the title's and description's
-    words marked, and the matching cues, each a link to the moment it is said."""
-    view = item_view(item)
+    words marked, and the matching cues, each a link to the moment it is said. (No
+    accessibility summary: a card does not show one, and it cost a tenth of the page.)"""
+    view = card_view(item)
     matches = found or []
     title = next((m for m in matches if m.field == SearchField.TITLE), None)
     description = next((m for m in matches if m.field == SearchField.DESCRIPTION), None)

@@ -116,7 +116,7 @@ class ResumableUploads:
                 os.rename(new, self.data_path(upload.id))
                 return self._save(upload)
             finally:
-                os.close(fd)
+                scratch.let_go(fd)
         except BaseException as error:
             self._remove(upload.id)
             if isinstance(error, OSError) and error.errno in DISK_FULL:
@@ -159,7 +159,7 @@ class ResumableUploads:
                 held._cut_to_record()
             yield held
         finally:
-            os.close(fd)
+            scratch.let_go(fd)
 
     def terminate(self, upload_id: str) -> None:
         """Remove an upload (tus termination); a finished one is only forgotten."""
@@ -195,7 +195,7 @@ class ResumableUploads:
                     os.ftruncate(fd, offset)
                     cut += 1
             finally:
-                os.close(fd)
+                scratch.let_go(fd)
         return cut
 
     def _remove_if_unheld(self, temporary: Path) -> bool:
@@ -212,7 +212,7 @@ class ResumableUploads:
             return True
         finally:
             if fd is not None:
-                os.close(fd)
+                scratch.let_go(fd)
 
     def _unshare(self, upload_id: str, fd: int, size: int) -> None:
         """Give an upload's data a file of its own: its first ``size`` bytes copied, and the
