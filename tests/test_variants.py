@@ -248,6 +248,39 @@ def test_the_signer_is_keyed_without_format_conversions_on_one_thread(
     assert "split=2" not in graph  # the picture is not split off to join the gray planes
 
 
+@pytest.mark.parametrize(
+    ("kinds", "cores", "threads"),
+    [
+        # One encoder takes x264's own choice; several share its budget (1.5 threads a core).
+        ([VariantKind.SIGNED], 2, []),
+        ([VariantKind.WEB, VariantKind.SIGNED], 2, []),  # web is a remux: one encoder
+        ([VariantKind.CAPTIONED, VariantKind.SIGNED, VariantKind.SIGNED_CAPTIONED], 2, ["1", "1", "1"]),
+        ([VariantKind.CAPTIONED, VariantKind.SIGNED], 2, ["1", "1"]),
+        ([VariantKind.CAPTIONED, VariantKind.SIGNED, VariantKind.SIGNED_CAPTIONED], 8, ["4", "4", "4"]),
+    ],
+)
+def test_the_encoders_of_one_run_share_the_cores(
+    kinds: list[VariantKind], cores: int, threads: list[str], tmp_path: Path
+) -> None:
+    """Pure: the arguments alone. Each output's libx264 gets its share of the cores; a run
+    with one encoder leaves the choice to x264."""
+    film = MediaFacts("mov,mp4,m4a,3gp,3g2,mj2", 10.0, 1, VideoFacts("h264", 1280, 720, 25.0, "yuv420p"))
+    recording = MediaFacts("mov,mp4,m4a,3gp,3g2,mj2", 10.0, 1, VideoFacts("h264", 640, 720, 25.0, "yuv420p"))
+    job = VariantJob(
+        source=MediaFile(tmp_path / "film.mp4", film),
+        outputs={kind: tmp_path / f"{kind.value}.mp4" for kind in kinds},
+        interpreter=MediaFile(tmp_path / "signer.mp4", recording),
+        layout=KEYED,
+        cues=[Cue(0, 1000, text="Hej")],
+        work_dir=tmp_path,
+        encoder=EncoderSettings(cores=cores),
+    )
+    args = build_variants(job).args
+    assert [args[i + 1] for i, arg in enumerate(args) if arg == "-threads:v"] == threads
+    with pytest.raises(ValueError, match="cores must be"):
+        EncoderSettings(cores=0)
+
+
 def test_outputs_keep_the_duration_and_sound(all_variants: AllVariants) -> None:
     for kind, path in all_variants.outputs.items():
         facts = probe(path)

@@ -37,11 +37,14 @@ The key is a lookup table on the chroma planes at chroma resolution (the finest 
 a yuv420p recording has); on 2 cores it costs about a tenth of ffmpeg's ``chromakey`` filter.
 The graph runs in one thread (``-filter_complex_threads 1``) and the interpreter is decoded
 by one: slice and frame threads on pictures this small cost more CPU time than they save.
+Several encoders in one run share x264's thread budget for one (``EncoderSettings.x264_threads``):
+they keep the cores busy without frame threads, which cost CPU time to hand frames over.
 """
 
 from __future__ import annotations
 
 import math
+import os
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -103,14 +106,24 @@ class MediaFile:
     facts: MediaFacts
 
 
+def available_cores() -> int:
+    """The CPU cores this process may run on (its affinity, as x264 counts them)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # no affinity on this platform
+        return os.cpu_count() or 1
+
+
 @dataclass(frozen=True)
 class EncoderSettings:
-    """libx264 and AAC settings shared by every re-encoded output."""
+    """libx264 and AAC settings shared by every re-encoded output. ``cores`` is what the
+    run's encoders share between them (``x264_threads``); it changes no picture."""
 
     preset: X264Preset = "veryfast"
     crf: int = 23
     keyframe_seconds: float = 2.0
     audio_bitrate: str = "128k"
+    cores: int = field(default_factory=available_cores)
 
     def __post_init__(self) -> None:
         if self.preset not in X264_PRESETS:
@@ -119,6 +132,18 @@ class EncoderSettings:
             raise ValueError(f"crf must be a whole number from 0 to 51, not {self.crf!r}")
         if not 0.5 <= self.keyframe_seconds <= 10:
             raise ValueError(f"keyframe interval must be from 0.5 to 10 s, not {self.keyframe_seconds!r}")
+        if not (isinstance(self.cores, int) and self.cores >= 1):
+            raise ValueError(f"cores must be a whole number of at least 1, not {self.cores!r}")
+
+    def x264_threads(self, encoders: int) -> int | None:
+        """Threads for each of ``encoders`` libx264 encoders in one run: None (x264's own
+        choice, 1.5 per core) for one; for more, that budget shared between them, at least
+        one each. Three encoders of 3 frame threads each on 2 cores took 3 to 5 % more CPU
+        time than one thread each (bench/variants.py (b), issue 15): frame threads cost CPU
+        time to hand over, and with several encoders the cores are busy without them."""
+        if encoders <= 1:
+            return None
+        return max(1, 3 * self.cores // (2 * encoders))
 
 
 @dataclass(frozen=True)
@@ -257,8 +282,9 @@ def build_variants(job: VariantJob) -> VariantPlan:
             pictures[kind] = copy
 
     sounds, plans = _described_sounds(job, outputs, source_input, pictures)
+    threads = job.encoder.x264_threads(len(pictures))
     rendered = [
-        _encoded_output(pictures[kind], source_input, facts, path, job.encoder, sounds.get(kind))
+        _encoded_output(pictures[kind], source_input, facts, path, job.encoder, sounds.get(kind), threads)
         if kind in pictures
         else _remuxed_output(source_input, facts, path, job.encoder, sounds.get(kind))
         for kind, path in outputs.items()
@@ -675,9 +701,10 @@ def _encoded_output(
     path: Path,
     encoder: EncoderSettings,
     sound: Stream | None = None,
+    threads: int | None = None,
 ) -> Stream:
     fps = _frame_rate(facts)
-    video_options = {
+    video_options: dict[str, Any] = {
         "c:v": "libx264",
         "preset": encoder.preset,
         "crf": encoder.crf,
@@ -687,6 +714,8 @@ def _encoded_output(
         "force_key_frames": f"expr:gte(t,n_forced*{encoder.keyframe_seconds:g})",
         "g": math.ceil(fps * Fraction(encoder.keyframe_seconds)),
     }
+    if threads is not None:
+        video_options["threads:v"] = threads
     streams = [picture, *_sound(source_input, facts, sound)]
     return ffmpeg.output(
         *streams, file_url(path), **video_options, **_output_options(facts, encoder, mixed=sound is not None)
