@@ -4,6 +4,7 @@
 
 import { CAPTION_STYLE_DEFAULTS } from "./prefs.js";
 import { MenuButton } from "./menu.js";
+import { returnFocusOnClose } from "./util.js";
 
 const FONTS = {
   sans: 'system-ui, "Segoe UI", Roboto, "Noto Sans", "DejaVu Sans", sans-serif',
@@ -142,7 +143,7 @@ export class CaptionStyleDialog {
       this.write(CAPTION_STYLE_DEFAULTS);
       this.save({ ...CAPTION_STYLE_DEFAULTS });
     });
-    this.dialog.addEventListener("close", () => this.button.focus());
+    returnFocusOnClose(this.dialog, this.button);
     this.write(player.prefs.captionStyle);
   }
 

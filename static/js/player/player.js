@@ -13,7 +13,7 @@ import { SignLanguage } from "./sign.js";
 import { Stage } from "./stage.js";
 import { Streaming } from "./quality.js";
 import { Transcript } from "./transcript.js";
-import { clamp, fill, formatTime, listen } from "./util.js";
+import { clamp, fill, formatTime, listen, returnFocusOnClose } from "./util.js";
 import { WindowControls } from "./window.js";
 
 const SKIP_SECONDS = 5;
@@ -107,7 +107,7 @@ export class Player {
       this.setRate(Number(item.dataset.rate));
     });
     ui.help.addEventListener("click", () => ui.helpDialog.showModal());
-    ui.helpDialog.addEventListener("close", () => ui.help.focus());
+    returnFocusOnClose(ui.helpDialog, ui.help);
     if (ui.fullscreen) {
       ui.fullscreen.hidden = !document.fullscreenEnabled;
       ui.fullscreen.addEventListener("click", () => this.toggleFullscreen());

@@ -23,3 +23,15 @@ export function listen(target, events, handler) {
   for (const name of names) target.addEventListener(name, handler);
   return () => names.forEach((name) => target.removeEventListener(name, handler));
 }
+
+/**
+ * When `dialog` closes, focus goes back to `opener`, unless the viewer has already moved it.
+ * The close event comes as a task of its own, and the browser may handle a key pressed just
+ * after Escape (Tab to the next control) before it: the focus must not be pulled back then.
+ */
+export function returnFocusOnClose(dialog, opener) {
+  dialog.addEventListener("close", () => {
+    const focused = document.activeElement;
+    if (!focused || focused === document.body || dialog.contains(focused)) opener.focus();
+  });
+}
