@@ -40,6 +40,8 @@ def test_the_first_pages_after_a_start_build_and_compile_nothing(
 ) -> None:
     item = upload(film, published=True)
     with running_service(settings) as (client, _auth):
+        # Jinja's environment is the module's: forget what earlier tests compiled.
+        templates.env.cache.clear()
         prepare_for_requests(client.app)  # as `tolk serve` does
         routes_built = counting(monkeypatch, fastapi.dependencies.utils, "get_dependant")
         templates_compiled = counting(monkeypatch, templates.env, "compile")
